@@ -1,0 +1,25 @@
+// GET|PUT|DELETE /api/servers/{serverId} — read, update, or permanently delete (or preview deleting) one server.
+import { apiRoute } from "@/server/api-route";
+import { deleteServer, getServer, previewDelete, updateServer } from "@/server/services/servers";
+import { serverParamsSchema } from "@/lib/schemas/params";
+import { deleteServerQuerySchema, updateServerSchema } from "@/lib/schemas/server";
+
+export const GET = apiRoute({ params: serverParamsSchema }, async ({ principal, params }) => ({
+  body: await getServer(principal, params.serverId),
+}));
+
+export const PUT = apiRoute(
+  { params: serverParamsSchema, body: updateServerSchema },
+  async ({ principal, params, body }) => ({
+    body: await updateServer(principal, params.serverId, body),
+  }),
+);
+
+export const DELETE = apiRoute(
+  { params: serverParamsSchema, query: deleteServerQuerySchema },
+  async ({ principal, params, query }) => ({
+    body: query.dryRun
+      ? await previewDelete(principal, params.serverId)
+      : await deleteServer(principal, params.serverId),
+  }),
+);

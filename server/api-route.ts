@@ -1,0 +1,143 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { type z } from "zod";
+import { authenticate, type Principal } from "@/server/auth/authenticate";
+import { ApiError } from "@/server/errors";
+import { logger } from "@/server/logger";
+
+export const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+type RouteContext = { params: Promise<Record<string, string | string[] | undefined>> };
+type AnySchema = z.ZodType;
+type Out<S> = S extends AnySchema ? z.output<S> : undefined;
+
+export type HandlerResult = Response | { status?: number; body: unknown; headers?: Record<string, string> };
+
+type RouteSpec<P, Q, B> = {
+  params?: P;
+  query?: Q;
+  body?: B;
+  /** Whether an empty body stands for `{}` (operations whose every field is optional). */
+  emptyBody?: "allowed";
+};
+
+type HandlerArgs<P, Q, B> = {
+  request: Request;
+  principal: Principal;
+  params: Out<P>;
+  query: Out<Q>;
+  body: Out<B>;
+  requestId: string;
+};
+
+/**
+ * The one way a REST route is exported: authentication, then zod parsing of path params, query and
+ * body, then the handler, with every failure mapped to the error envelope of API.md section 4.
+ * Handlers hold domain logic only.
+ */
+export function apiRoute<
+  P extends AnySchema | undefined = undefined,
+  Q extends AnySchema | undefined = undefined,
+  B extends AnySchema | undefined = undefined,
+>(spec: RouteSpec<P, Q, B>, handler: (args: HandlerArgs<P, Q, B>) => Promise<HandlerResult>) {
+  return async (request: Request, context: RouteContext): Promise<Response> => {
+    const requestId = request.headers.get("x-request-id")?.slice(0, 100) || randomUUID();
+    const started = performance.now();
+    let response: Response;
+    try {
+      const principal = await authenticate(request.headers);
+      const params = spec.params ? parse(spec.params, await context.params, "path") : undefined;
+      const query = spec.query
+        ? parse(spec.query, Object.fromEntries(new URL(request.url).searchParams), "query")
+        : undefined;
+      const body = spec.body
+        ? parse(spec.body, await readJson(request, spec.emptyBody === "allowed"), "body")
+        : undefined;
+      const result = await handler({
+        request,
+        principal,
+        params: params as Out<P>,
+        query: query as Out<Q>,
+        body: body as Out<B>,
+        requestId,
+      });
+      response =
+        result instanceof Response
+          ? result
+          : Response.json(result.body, { status: result.status ?? 200, headers: result.headers });
+    } catch (error) {
+      response = errorResponse(error, request, requestId);
+    }
+    response.headers.set("x-request-id", requestId);
+    logger.info("request", {
+      requestId,
+      method: request.method,
+      path: new URL(request.url).pathname,
+      status: response.status,
+      durationMs: Math.round(performance.now() - started),
+    });
+    return response;
+  };
+}
+
+export function errorResponse(error: unknown, request: Request, requestId: string): Response {
+  if (error instanceof ApiError) return Response.json(error.toJSON(), { status: error.status });
+  // Unexpected: log what happened without the stack or the request's secrets, answer a bare 500.
+  logger.error("unhandled error", {
+    requestId,
+    method: request.method,
+    path: new URL(request.url).pathname,
+    error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+  });
+  return Response.json(new ApiError("INTERNAL_ERROR", "Something went wrong on our side").toJSON(), { status: 500 });
+}
+
+function parse<S extends AnySchema>(schema: S, input: unknown, where: "path" | "query" | "body"): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  // An id that cannot exist is reported like one that does not (ids are opaque to clients).
+  if (where === "path") throw new ApiError("NOT_FOUND", "Not found");
+  throw new ApiError("INVALID_REQUEST", `Invalid request ${where}`, {
+    issues: result.error.issues.map((issue) => ({
+      path: issue.path.length ? issue.path.join(".") : "(root)",
+      ...(issue.code === "unrecognized_keys" ? { fields: issue.keys } : {}),
+      message: issue.message,
+    })),
+  });
+}
+
+const tooLarge = () =>
+  new ApiError("INVALID_REQUEST", `Request body must be at most ${MAX_BODY_BYTES} bytes`, undefined, 413);
+
+/** Reads a JSON body, refusing more than MAX_BODY_BYTES without buffering past the limit. */
+async function readJson(request: Request, emptyAllowed: boolean): Promise<unknown> {
+  const declared = Number(request.headers.get("content-length") ?? "NaN");
+  if (declared > MAX_BODY_BYTES) throw tooLarge();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (request.body) {
+    const reader = request.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > MAX_BODY_BYTES) {
+        await reader.cancel();
+        throw tooLarge();
+      }
+      chunks.push(value);
+    }
+  }
+  const text = Buffer.concat(chunks).toString("utf8");
+  if (text.trim() === "") {
+    if (emptyAllowed) return {};
+    throw new ApiError("INVALID_REQUEST", "Request body must be a JSON object", {
+      issues: [{ path: "(root)", message: "Body is empty" }],
+    });
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new ApiError("INVALID_REQUEST", "Request body is not valid JSON");
+  }
+}

@@ -1,0 +1,8 @@
+import "server-only";
+
+/** Where the app is reachable from outside: the base of every server `url` in API answers. */
+export function publicBaseUrl(): string {
+  const configured = process.env.PUBLIC_BASE_URL?.trim();
+  if (configured) return configured.replace(/\/+$/, "");
+  return `http://localhost:${process.env.PORT ?? "3000"}`;
+}

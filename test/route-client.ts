@@ -1,0 +1,46 @@
+// Calls the App Router route handlers in-process with real Web Requests, the way Next.js does, so the
+// integration tests exercise the wrapper, auth, validation, services and the real database.
+import * as serverRoute from "@/app/api/servers/[serverId]/route";
+import * as tokenRoute from "@/app/api/servers/[serverId]/token/route";
+import * as serversRoute from "@/app/api/servers/route";
+
+type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
+type RouteModule = Partial<Record<"GET" | "POST" | "PUT" | "DELETE", Handler>>;
+
+const routes: [RegExp, RouteModule][] = [
+  [/^\/api\/servers$/, serversRoute],
+  [/^\/api\/servers\/(?<serverId>[^/]+)$/, serverRoute],
+  [/^\/api\/servers\/(?<serverId>[^/]+)\/token$/, tokenRoute],
+];
+
+export type CallOptions = { headers?: Record<string, string>; body?: unknown; rawBody?: string };
+
+export type ApiResponse<T = any> = { status: number; headers: Headers; body: T; text: string };
+
+export async function call(method: string, url: string, options: CallOptions = {}): Promise<ApiResponse> {
+  const full = new URL(url, "http://switchboard.test");
+  for (const [pattern, module] of routes) {
+    const match = pattern.exec(full.pathname);
+    if (!match) continue;
+    const handler = module[method as keyof RouteModule];
+    if (!handler) return { status: 405, headers: new Headers(), body: null, text: "" };
+    const headers = new Headers(options.headers);
+    let body: string | undefined = options.rawBody;
+    if (options.body !== undefined) {
+      body = JSON.stringify(options.body);
+      headers.set("content-type", "application/json");
+    }
+    const params = Object.fromEntries(
+      Object.entries(match.groups ?? {}).map(([key, value]) => [key, decodeURIComponent(value)]),
+    );
+    const response = await handler(new Request(full, { method, headers, body }), { params: Promise.resolve(params) });
+    const text = await response.text();
+    return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : null, text };
+  }
+  throw new Error(`No route for ${method} ${url}`);
+}
+
+export const bearer = (token: string, extra: Record<string, string> = {}) => ({
+  authorization: `Bearer ${token}`,
+  ...extra,
+});
