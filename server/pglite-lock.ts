@@ -23,13 +23,25 @@ export class DatabaseLockedError extends Error {
 
 const held = new Map<string, () => void>();
 
-function isAlive(pid: number): boolean {
+/** When the process started (Linux: clock ticks since boot), to tell a live owner from a reused PID. */
+function startTimeOf(pid: number): string {
+  try {
+    // Field 22 of /proc/<pid>/stat; the command name (field 2) may hold spaces, so count after ")".
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19] ?? "";
+  } catch {
+    return "";
+  }
+}
+
+function ownerIsAlive(pid: number, startTime: string): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
+    if ((error as NodeJS.ErrnoException).code !== "EPERM") return false;
   }
+  // The PID is taken; it is still our owner only if it started when the owner did.
+  return !startTime || startTimeOf(pid) === startTime;
 }
 
 /** Takes the lock on `dataDir` for this process; returns a function that gives it back. */
@@ -42,11 +54,12 @@ export function lockDataDir(dataDir: string): () => void {
 
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      fs.writeFileSync(lockPath, String(process.pid), { flag: "wx" });
+      const stamp = `${process.pid} ${startTimeOf(process.pid)}`.trim();
+      fs.writeFileSync(lockPath, stamp, { flag: "wx" });
       const release = () => {
         held.delete(dir);
         try {
-          if (fs.readFileSync(lockPath, "utf8") === String(process.pid)) fs.unlinkSync(lockPath);
+          if (fs.readFileSync(lockPath, "utf8") === stamp) fs.unlinkSync(lockPath);
         } catch {
           // already gone
         }
@@ -56,8 +69,9 @@ export function lockDataDir(dataDir: string): () => void {
       return release;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      const owner = Number.parseInt(readOrEmpty(lockPath), 10);
-      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) {
+      const [pidText = "", startTime = ""] = readOrEmpty(lockPath).trim().split(" ");
+      const owner = Number.parseInt(pidText, 10);
+      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && ownerIsAlive(owner, startTime)) {
         throw new DatabaseLockedError(dir, owner);
       }
       // The owner died without cleaning up (or the file is half-written): the lock is stale.
