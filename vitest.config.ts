@@ -23,6 +23,8 @@ export default defineConfig({
       LOG_LEVEL: "silent",
       APP_SECRET: "test-only-app-secret-0123456789abcdef",
       PUBLIC_BASE_URL: "http://switchboard.test",
+      // Most tests make hundreds of calls with one key; the rate-limit tests set their own budgets.
+      RATE_LIMIT_PER_MINUTE: "1000000",
     },
   },
 });

@@ -4,6 +4,8 @@ import { type z } from "zod";
 import { authenticate, type Principal } from "@/server/auth/authenticate";
 import { ApiError } from "@/server/errors";
 import { logger } from "@/server/logger";
+import { consumeRateLimit } from "@/server/rate-limit";
+import { sha256 } from "@/server/secrets";
 
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
@@ -44,8 +46,10 @@ export function apiRoute<
     const requestId = request.headers.get("x-request-id")?.slice(0, 100) || randomUUID();
     const started = performance.now();
     let response: Response;
+    let rateLimitHeaders: Record<string, string> = {};
     try {
       const principal = await authenticate(request.headers);
+      rateLimitHeaders = await consumeRateLimit(rateLimitKey(principal));
       const params = spec.params ? parse(spec.params, await context.params, "path") : undefined;
       const query = spec.query
         ? parse(spec.query, Object.fromEntries(new URL(request.url).searchParams), "query")
@@ -69,6 +73,9 @@ export function apiRoute<
       response = errorResponse(error, request, requestId);
     }
     response.headers.set("x-request-id", requestId);
+    for (const [name, value] of Object.entries(rateLimitHeaders)) {
+      if (!response.headers.has(name)) response.headers.set(name, value);
+    }
     logger.info("request", {
       requestId,
       method: request.method,
@@ -80,8 +87,15 @@ export function apiRoute<
   };
 }
 
+/** One budget per credential: an API key, or a JWT subject of an account. */
+function rateLimitKey(principal: Principal): string {
+  return principal.actor.type === "api_key"
+    ? `key:${principal.actor.id}`
+    : `jwt:${principal.accountId}:${sha256(principal.actor.id)}`;
+}
+
 export function errorResponse(error: unknown, request: Request, requestId: string): Response {
-  if (error instanceof ApiError) return Response.json(error.toJSON(), { status: error.status });
+  if (error instanceof ApiError) return Response.json(error.toJSON(), { status: error.status, headers: error.headers });
   // Unexpected: log what happened without the stack or the request's secrets, answer a bare 500.
   logger.error("unhandled error", {
     requestId,

@@ -2,6 +2,9 @@
 // not import "server-only" (the Prisma CLI does not resolve the react-server condition).
 import path from "node:path";
 
+/** The environment, or any stand-in for it (tests pass plain objects). */
+export type Env = Record<string, string | undefined>;
+
 export type DatabaseTarget = { kind: "postgres"; url: string } | { kind: "pglite"; dataDir: string };
 
 export const DEFAULT_PGLITE_DATA_DIR = "./data/pglite";
@@ -10,7 +13,7 @@ export function isPostgresUrl(url: string | undefined): url is string {
   return /^postgres(ql)?:\/\//.test(url ?? "");
 }
 
-export function databaseTarget(env: NodeJS.ProcessEnv = process.env): DatabaseTarget {
+export function databaseTarget(env: Env = process.env): DatabaseTarget {
   const url = env.DATABASE_URL;
   if (isPostgresUrl(url)) return { kind: "postgres", url };
   return {

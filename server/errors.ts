@@ -34,6 +34,8 @@ export class ApiError extends Error {
     message: string,
     readonly details?: Record<string, unknown>,
     status?: number,
+    /** Extra response headers, e.g. Retry-After on 429. */
+    readonly headers?: Record<string, string>,
   ) {
     super(message);
     this.name = "ApiError";
