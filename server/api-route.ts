@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { type z } from "zod";
 import { authenticate, type Principal } from "@/server/auth/authenticate";
 import { ApiError } from "@/server/errors";
-import { logger } from "@/server/logger";
+import { loggablePath, logger } from "@/server/logger";
 import { consumeRateLimit } from "@/server/rate-limit";
 import { sha256 } from "@/server/secrets";
 
@@ -21,6 +21,8 @@ type RouteSpec<P, Q, B> = {
   body?: B;
   /** Whether an empty body stands for `{}` (operations whose every field is optional). */
   emptyBody?: "allowed";
+  /** The error for path params that cannot name anything: the same 404 as a missing resource. */
+  notFound?: () => ApiError;
 };
 
 type HandlerArgs<P, Q, B> = {
@@ -50,7 +52,7 @@ export function apiRoute<
     try {
       const principal = await authenticate(request.headers);
       rateLimitHeaders = await consumeRateLimit(rateLimitKey(principal));
-      const params = spec.params ? parse(spec.params, await context.params, "path") : undefined;
+      const params = spec.params ? parsePath(spec.params, await context.params, spec.notFound) : undefined;
       const query = spec.query
         ? parse(spec.query, Object.fromEntries(new URL(request.url).searchParams), "query")
         : undefined;
@@ -79,7 +81,7 @@ export function apiRoute<
     logger.info("request", {
       requestId,
       method: request.method,
-      path: new URL(request.url).pathname,
+      path: loggablePath(new URL(request.url).pathname),
       status: response.status,
       durationMs: Math.round(performance.now() - started),
     });
@@ -106,11 +108,16 @@ export function errorResponse(error: unknown, request: Request, requestId: strin
   return Response.json(new ApiError("INTERNAL_ERROR", "Something went wrong on our side").toJSON(), { status: 500 });
 }
 
-function parse<S extends AnySchema>(schema: S, input: unknown, where: "path" | "query" | "body"): z.output<S> {
+// An id that cannot exist is reported exactly like one that does not: ids are opaque to clients.
+function parsePath<S extends AnySchema>(schema: S, input: unknown, notFound?: () => ApiError): z.output<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  // An id that cannot exist is reported like one that does not (ids are opaque to clients).
-  if (where === "path") throw new ApiError("NOT_FOUND", "Not found");
+  throw notFound?.() ?? new ApiError("NOT_FOUND", "Not found");
+}
+
+function parse<S extends AnySchema>(schema: S, input: unknown, where: "query" | "body"): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
   throw new ApiError("INVALID_REQUEST", `Invalid request ${where}`, {
     issues: result.error.issues.map((issue) => ({
       path: issue.path.length ? issue.path.join(".") : "(root)",

@@ -53,7 +53,14 @@ export function freePort(): Promise<number> {
   });
 }
 
-export type RunningApp = { baseUrl: string; output: () => string; stop: () => Promise<void> };
+export type RunningApp = {
+  baseUrl: string;
+  output: () => string;
+  /** SIGTERM, then wait for the exit (Next.js lets in-flight requests finish first). */
+  stop: () => Promise<void>;
+  /** SIGKILL: a crash, with no chance to clean up. */
+  crash: () => Promise<void>;
+};
 
 /** Starts the production build on a free port and waits until it answers. */
 export async function startApp(extraEnv: Record<string, string> = {}): Promise<RunningApp> {
@@ -92,7 +99,11 @@ export async function startApp(extraEnv: Record<string, string> = {}): Promise<R
     baseUrl,
     output: () => output,
     stop: async () => {
-      if (child.exitCode === null) child.kill("SIGTERM");
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+      await exited;
+    },
+    crash: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
       await exited;
     },
   };

@@ -163,6 +163,27 @@ describe("the REST API over HTTP", () => {
     expect(JSON.stringify(result.json)).not.toContain(key);
   });
 
+  it("sends security headers on pages and on API answers", async () => {
+    for (const path of ["/", "/api/servers"]) {
+      const res = await fetch(`${base}${path}`);
+      const csp = res.headers.get("content-security-policy") ?? "";
+      expect(csp, path).toContain("default-src 'self'");
+      expect(csp, path).toContain("frame-ancestors 'none'");
+      expect(csp, path).not.toContain("unsafe-eval");
+      expect(res.headers.get("x-content-type-options"), path).toBe("nosniff");
+      expect(res.headers.get("referrer-policy"), path).toBe("no-referrer");
+      expect(res.headers.get("x-frame-options"), path).toBe("DENY");
+      expect(res.headers.get("x-powered-by"), path).toBeNull();
+    }
+  });
+
+  it("echoes the caller's x-request-id, or makes one up", async () => {
+    const mine = await fetch(`${base}/api/servers`, { headers: { "x-request-id": "trace-123" } });
+    expect(mine.headers.get("x-request-id")).toBe("trace-123");
+    const theirs = await fetch(`${base}/api/servers`);
+    expect(theirs.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
   it("logs one JSON line per request without credentials", () => {
     const lines = app
       .output()

@@ -178,11 +178,22 @@ describe("GET /api/servers/{serverId}", () => {
     expect(res.body).toEqual(expected);
   });
 
-  it("answers 404 NOT_FOUND for an unknown or malformed id", async () => {
-    for (const id of ["nope-00000000", "NOT A VALID ID", "x".repeat(500)]) {
-      const res = await call("GET", `/api/servers/${encodeURIComponent(id)}`, { headers: auth });
-      expect(res.status).toBe(404);
-      expect(res.body.error.code).toBe("NOT_FOUND");
+  it("answers a malformed id byte for byte like an unknown one, on every route", async () => {
+    for (const [method, suffix] of [
+      ["GET", ""],
+      ["PUT", ""],
+      ["DELETE", ""],
+      ["DELETE", "?dryRun=true"],
+      ["POST", "/token"],
+    ]) {
+      for (const id of ["nope-00000000", "NOT A VALID ID", "x".repeat(500)]) {
+        const res = await call(method!, `/api/servers/${encodeURIComponent(id)}${suffix}`, {
+          headers: auth,
+          body: method === "PUT" ? {} : undefined,
+        });
+        expect(res.status, `${method} ${id}`).toBe(404);
+        expect(res.text).toBe('{"error":{"code":"NOT_FOUND","message":"Server not found"}}');
+      }
     }
   });
 });
