@@ -12,6 +12,7 @@ import { createJwtSigningKey, mintJwt, revokeJwtSigningKey } from "@/server/serv
 import { createServer } from "@/server/services/servers";
 import { createJwt, createTenant } from "@/test/factories";
 import { bearer, call, type ApiResponse } from "@/test/route-client";
+import { expectError } from "@/test/assertions";
 
 type Headers = Record<string, string>;
 
@@ -161,22 +162,6 @@ beforeAll(async () => {
 });
 
 // ---- assertions ---------------------------------------------------------------------------------------
-
-/** API.md section 4: exactly `{ error: { code, message, details? } }`, as JSON. */
-function expectError(res: ApiResponse, status: number, code: string) {
-  expect(res.status, res.text).toBe(status);
-  expect(res.headers.get("content-type")).toContain("application/json");
-  expect(Object.keys(res.body)).toEqual(["error"]);
-  const { code: actualCode, message, details, ...rest } = res.body.error;
-  expect(rest).toEqual({});
-  expect(actualCode).toBe(code);
-  expect(typeof message).toBe("string");
-  expect(message.length).toBeGreaterThan(0);
-  if (details !== undefined) {
-    expect(typeof details).toBe("object");
-    expect(details).not.toBeNull();
-  }
-}
 
 /** The body of a refusal says nothing about the server it refused, nor echoes the credential. */
 function expectNoLeak(res: ApiResponse, server: Server, headers: Headers = {}) {

@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/server/db";
 import { createTenant } from "@/test/factories";
 import { bearer, call, type ApiResponse, type CallOptions } from "@/test/route-client";
+import { expectError } from "@/test/assertions";
 
 let auth: Record<string, string>;
 
@@ -25,22 +26,6 @@ async function counts() {
     restrictions: await db().serverRestriction.count(),
     restrictionValues: await db().serverRestrictionValue.count(),
   };
-}
-
-/** API.md section 4: exactly `{ error: { code, message, details? } }`, as JSON. */
-function expectError(res: ApiResponse, status: number, code: string) {
-  expect(res.status, res.text).toBe(status);
-  expect(res.headers.get("content-type")).toContain("application/json");
-  expect(Object.keys(res.body)).toEqual(["error"]);
-  const { code: actualCode, message, details, ...rest } = res.body.error;
-  expect(rest).toEqual({});
-  expect(actualCode).toBe(code);
-  expect(typeof message).toBe("string");
-  expect(message.length).toBeGreaterThan(0);
-  if (details !== undefined) {
-    expect(typeof details).toBe("object");
-    expect(details).not.toBeNull();
-  }
 }
 
 /** A 400 INVALID_REQUEST whose first issue names `path`. */
