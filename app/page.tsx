@@ -1,7 +1,9 @@
 // The landing page until the dashboard lands: how to reach the REST API from here.
+import Link from "next/link";
+
 export default function HomePage() {
   return (
-    <main>
+    <main className="page">
       <h1>Switchboard</h1>
       <p>
         A self-hosted control plane for MCP servers. The REST API is served under <code>/api/servers</code>.
@@ -12,7 +14,12 @@ export default function HomePage() {
 npm run cli -- apikey create --email you@example.com
 curl -H "Authorization: Bearer <key>" http://localhost:3000/api/servers`}</code>
       </pre>
-      <p>See the README for the full API, configuration and the PostgreSQL mode.</p>
+      <p>
+        <Link href="/docs/api">API reference</Link>: every operation with its parameters, answers and examples, and a
+        &ldquo;try it&rdquo; against this server. The OpenAPI 3.1 document is at{" "}
+        <a href="/api/openapi.json">/api/openapi.json</a>.
+      </p>
+      <p>See the README for configuration and the PostgreSQL mode.</p>
     </main>
   );
 }

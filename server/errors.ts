@@ -1,16 +1,7 @@
 import "server-only";
+import type { ErrorCode, ErrorDetails, ErrorEnvelope } from "@/lib/schemas/error";
 
-export type ErrorCode =
-  | "INVALID_REQUEST"
-  | "UNAUTHORIZED"
-  | "FORBIDDEN"
-  | "NOT_FOUND"
-  | "CONFLICT"
-  | "RATE_LIMITED"
-  | "INTERNAL_ERROR"
-  | "CONNECTOR_NOT_FOUND"
-  | "ACTION_NOT_FOUND"
-  | "CREDENTIAL_NOT_FOUND";
+export type { ErrorCode };
 
 const defaultStatus: Record<ErrorCode, number> = {
   INVALID_REQUEST: 400,
@@ -32,7 +23,8 @@ export class ApiError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
-    readonly details?: Record<string, unknown>,
+    /** Typed by the envelope schema of the OpenAPI document: a new shape of details must be documented there. */
+    readonly details?: ErrorDetails,
     status?: number,
     /** Extra response headers, e.g. Retry-After on 429. */
     readonly headers?: Record<string, string>,
@@ -42,7 +34,7 @@ export class ApiError extends Error {
     this.status = status ?? defaultStatus[code];
   }
 
-  toJSON() {
+  toJSON(): ErrorEnvelope {
     return {
       error: {
         code: this.code,

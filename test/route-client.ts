@@ -1,8 +1,10 @@
 // Calls the App Router route handlers in-process with real Web Requests, the way Next.js does, so the
-// integration tests exercise the wrapper, auth, validation, services and the real database.
+// integration tests exercise the wrapper, auth, validation, services and the real database. Every answer
+// is checked against the OpenAPI document (test/openapi-contract.ts): one that does not match it throws.
 import * as serverRoute from "@/app/api/servers/[serverId]/route";
 import * as tokenRoute from "@/app/api/servers/[serverId]/token/route";
 import * as serversRoute from "@/app/api/servers/route";
+import { assertMatchesContract } from "@/test/openapi-contract";
 
 type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
 type RouteModule = Partial<Record<"GET" | "POST" | "PUT" | "DELETE", Handler>>;
@@ -35,6 +37,7 @@ export async function call(method: string, url: string, options: CallOptions = {
     );
     const response = await handler(new Request(full, { method, headers, body }), { params: Promise.resolve(params) });
     const text = await response.text();
+    assertMatchesContract({ method, url: full, status: response.status, headers: response.headers, text });
     return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : null, text };
   }
   throw new Error(`No route for ${method} ${url}`);

@@ -9,7 +9,15 @@ import { ApiError, serverNotFound } from "@/server/errors";
 import { type Prisma } from "@/server/generated/prisma/client";
 import type { RestrictionDimension } from "@/server/generated/prisma/enums";
 import { newId, randomToken, sha256 } from "@/server/secrets";
+import type {
+  DeleteServerDryRun,
+  DeleteServerResult,
+  Server,
+  ServerList,
+  ServerWithToken,
+} from "@/lib/schemas/server-responses";
 import {
+  DEFAULT_TOKEN_DAYS,
   serverIdSlug,
   type CreateServerInput,
   type ListServersQuery,
@@ -18,7 +26,6 @@ import {
   type UpdateServerInput,
 } from "@/lib/schemas/server";
 
-const DEFAULT_TOKEN_DAYS = 90;
 const DAY_MS = 86_400_000;
 const ACCESS_TOKEN_PREFIX = "sbt_";
 
@@ -41,9 +48,9 @@ const serverInclude = {
 
 type ServerRow = Prisma.McpServerGetPayload<{ include: typeof serverInclude }>;
 
-export type ServerJson = ReturnType<typeof toJson>;
-
-function toJson(server: ServerRow) {
+// Every answer below is typed by the response schemas the OpenAPI document is generated from: a field added
+// here but not there (or the other way round) is a type error.
+function toJson(server: ServerRow): Server {
   const url = `${publicBaseUrl()}/mcp/${server.id}`;
   const restrictions = restrictionsToJson(server.restrictions);
   const token = server.accessTokens[0];
@@ -128,7 +135,7 @@ function mintToken(serverId: string, days: number) {
   };
 }
 
-const withToken = (server: ServerRow, accessToken: string) => {
+const withToken = (server: ServerRow, accessToken: string): ServerWithToken => {
   const json = toJson(server);
   return { ...json, accessToken, accessUrl: `${json.url}/${accessToken}` };
 };
@@ -157,7 +164,7 @@ async function findOwned(tx: Tx, principal: Principal, serverId: string) {
 const nameConflict = (name: string) =>
   new ApiError("CONFLICT", `A server named "${name}" already exists`, { field: "name" });
 
-export async function createServer(principal: Principal, input: CreateServerInput) {
+export async function createServer(principal: Principal, input: CreateServerInput): Promise<ServerWithToken> {
   const id = `${serverIdSlug(input.name)}-${randomBytes(4).toString("hex")}`;
   const token = mintToken(id, input.tokenExpiresInDays ?? DEFAULT_TOKEN_DAYS);
   try {
@@ -191,7 +198,7 @@ export async function createServer(principal: Principal, input: CreateServerInpu
   }
 }
 
-export async function listServers(principal: Principal, query: ListServersQuery) {
+export async function listServers(principal: Principal, query: ListServersQuery): Promise<ServerList> {
   const where: Prisma.McpServerWhereInput = {
     ...ownerScope(principal),
     ...(query.q ? { name: { contains: query.q, mode: "insensitive" } } : {}),
@@ -215,11 +222,11 @@ export async function listServers(principal: Principal, query: ListServersQuery)
   };
 }
 
-export async function getServer(principal: Principal, serverId: string) {
+export async function getServer(principal: Principal, serverId: string): Promise<Server> {
   return toJson(await findOwned(db(), principal, serverId));
 }
 
-export async function updateServer(principal: Principal, serverId: string, input: UpdateServerInput) {
+export async function updateServer(principal: Principal, serverId: string, input: UpdateServerInput): Promise<Server> {
   try {
     const server = await db().$transaction(async (tx) => {
       const before = await findOwned(tx, principal, serverId);
@@ -254,7 +261,11 @@ export async function updateServer(principal: Principal, serverId: string, input
   }
 }
 
-export async function rotateToken(principal: Principal, serverId: string, input: RotateTokenInput) {
+export async function rotateToken(
+  principal: Principal,
+  serverId: string,
+  input: RotateTokenInput,
+): Promise<ServerWithToken> {
   const graceSeconds = input.graceSeconds ?? 0;
   const token = mintToken(serverId, input.tokenExpiresInDays ?? DEFAULT_TOKEN_DAYS);
   const server = await db().$transaction(async (tx) => {
@@ -284,7 +295,7 @@ export async function rotateToken(principal: Principal, serverId: string, input:
 }
 
 /** Every relation that goes with a server, and how to count its rows. Keep in step with the schema. */
-async function impactOf(tx: Tx, serverId: string) {
+async function impactOf(tx: Tx, serverId: string): Promise<DeleteServerDryRun["impact"]> {
   const where = { serverId };
   const [accessTokens, restrictions, restrictionValues, sessions, toolCalls, userBindings] = await Promise.all([
     tx.serverAccessToken.count({ where }),
@@ -297,9 +308,7 @@ async function impactOf(tx: Tx, serverId: string) {
   return { accessTokens, restrictions, restrictionValues, sessions, toolCalls, userBindings };
 }
 
-export type DeleteImpact = Awaited<ReturnType<typeof impactOf>>;
-
-export async function previewDelete(principal: Principal, serverId: string) {
+export async function previewDelete(principal: Principal, serverId: string): Promise<DeleteServerDryRun> {
   const server = await findOwned(db(), principal, serverId);
   return { dryRun: true as const, serverId, name: server.name, impact: await impactOf(db(), serverId) };
 }
@@ -308,7 +317,7 @@ export async function previewDelete(principal: Principal, serverId: string) {
  * Deletes the server row; the database cascades remove every row that belonged to it. The audit
  * event is written in the same transaction, so there is never a deletion without its record.
  */
-export async function deleteServer(principal: Principal, serverId: string) {
+export async function deleteServer(principal: Principal, serverId: string): Promise<DeleteServerResult> {
   await db().$transaction(async (tx) => {
     const server = await findOwned(tx, principal, serverId);
     // Scoped again in the delete itself: a concurrent delete that won leaves nothing to remove here.
@@ -326,7 +335,7 @@ export async function deleteServer(principal: Principal, serverId: string) {
   return { message: "Server deleted", serverId };
 }
 
-function auditValues(server: ServerJson): Prisma.InputJsonValue {
+function auditValues(server: Server): Prisma.InputJsonValue {
   const { name, description, customInstructions, isPublic, restrictions, tokenExpiresAt } = server;
   return { name, description, customInstructions, isPublic, restrictions, tokenExpiresAt };
 }

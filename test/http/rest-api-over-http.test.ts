@@ -2,6 +2,7 @@
 // drive the REST API with fetch, and check what only a real server shows (body limits, headers, locks).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli, startApp, type RunningApp } from "@/test/app-process";
+import { httpRequest, type HttpInit } from "@/test/http-client";
 import { usePostgres } from "@/test/databases";
 
 let app: RunningApp;
@@ -9,21 +10,8 @@ let key: string;
 let jwt: string;
 let base: string;
 
-async function request(
-  method: string,
-  path: string,
-  init: { headers?: Record<string, string>; body?: unknown; raw?: BodyInit } = {},
-) {
-  const headers = { ...(init.headers ?? {}) };
-  let body: BodyInit | undefined = init.raw;
-  if (init.body !== undefined) {
-    body = JSON.stringify(init.body);
-    headers["content-type"] = "application/json";
-  }
-  const res = await fetch(`${base}${path}`, { method, headers, body });
-  const text = await res.text();
-  return { status: res.status, headers: res.headers, text, body: text ? JSON.parse(text) : null };
-}
+// Every answer is checked against the OpenAPI document on the way (test/http-client.ts).
+const request = (method: string, path: string, init?: HttpInit) => httpRequest(base, method, path, init);
 
 beforeAll(async () => {
   const account = await runCli([
