@@ -201,7 +201,8 @@ export async function createServer(principal: Principal, input: CreateServerInpu
 export async function listServers(principal: Principal, query: ListServersQuery): Promise<ServerList> {
   const where: Prisma.McpServerWhereInput = {
     ...ownerScope(principal),
-    ...(query.q ? { name: { contains: query.q, mode: "insensitive" } } : {}),
+    // Prisma passes `contains` into LIKE as is: escape LIKE's wildcards so they match themselves.
+    ...(query.q ? { name: { contains: query.q.replace(/[\\%_]/g, "\\$&"), mode: "insensitive" } } : {}),
   };
   const [rows, count] = await Promise.all([
     db().mcpServer.findMany({

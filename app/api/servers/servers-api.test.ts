@@ -155,6 +155,23 @@ describe("GET /api/servers", () => {
     expect(res.body.servers.map((s: { name: string }) => s.name).sort()).toEqual(["Alpha Prod", "alpha staging"]);
   });
 
+  // Found by the fuzz suite: the search text went into LIKE unescaped, so "%" matched every server.
+  it("treats %, _ and \\ in ?q= as plain characters", async () => {
+    const owner = await createTenant();
+    const headers = bearer(owner.key);
+    for (const name of ["snake_case", "plain", "a-b"])
+      expect((await call("POST", "/api/servers", { headers, body: { name } })).status).toBe(201);
+    const names = async (q: string) =>
+      (await call("GET", `/api/servers?q=${encodeURIComponent(q)}`, { headers })).body.servers.map(
+        (s: { name: string }) => s.name,
+      );
+    expect(await names("%")).toEqual([]);
+    expect(await names("_")).toEqual(["snake_case"]);
+    expect(await names("e_c")).toEqual(["snake_case"]);
+    expect(await names("\\")).toEqual([]);
+    expect(await names("%%%")).toEqual([]);
+  });
+
   it.each([
     ["limit=0", "limit"],
     ["limit=1001", "limit"],
