@@ -8,6 +8,7 @@ import { isUniqueViolation } from "@/server/db-errors";
 import { ApiError, serverNotFound } from "@/server/errors";
 import { type Prisma } from "@/server/generated/prisma/client";
 import type { RestrictionDimension } from "@/server/generated/prisma/enums";
+import { closeServerSessions } from "@/server/mcp/sessions";
 import { newId, randomToken, sha256 } from "@/server/secrets";
 import {
   serverIdSlug,
@@ -43,6 +44,9 @@ type ServerRow = Prisma.McpServerGetPayload<{ include: typeof serverInclude }>;
 
 export type ServerJson = ReturnType<typeof toJson>;
 
+/** The restriction rows as the MCP endpoint reads them (same shape as the REST answer uses). */
+export const restrictionsSelect = serverInclude.restrictions;
+
 function toJson(server: ServerRow) {
   const url = `${publicBaseUrl()}/mcp/${server.id}`;
   const restrictions = restrictionsToJson(server.restrictions);
@@ -70,7 +74,7 @@ const LIST_KEYS = {
   users: ["allowedIds", "blockedIds"],
 } as const satisfies Record<RestrictionDimension, readonly [string, string]>;
 
-function restrictionsToJson(rows: ServerRow["restrictions"]): Restrictions {
+export function restrictionsToJson(rows: ServerRow["restrictions"]): Restrictions {
   const result: Record<string, unknown> = {};
   for (const dimension of Object.keys(LIST_KEYS) as RestrictionDimension[]) {
     const row = rows.find((r) => r.dimension === dimension);
@@ -323,6 +327,9 @@ export async function deleteServer(principal: Principal, serverId: string) {
       oldValues: auditValues(toJson(server)),
     });
   });
+  // After the commit, never before: a rolled-back delete must not cut anyone off. The rows are gone
+  // already, so a client that reconnects gets 401/404 rather than a fresh session.
+  await closeServerSessions(serverId);
   return { message: "Server deleted", serverId };
 }
 
