@@ -119,6 +119,14 @@ describe("records of the MCP endpoint", () => {
     expect(after.status).toBe(401);
   });
 
+  it("refuses a browser Origin other than the app's own (DNS rebinding)", async () => {
+    const server = await createServer({ name: "origin" });
+    const evil = await mcp(server.accessUrl, "ping", {}, { origin: "http://evil.example" });
+    expect(evil.status).toBe(403);
+    expect(evil.body.error.code).toBe("FORBIDDEN");
+    expect((await mcp(server.accessUrl, "ping", {}, { origin: "http://switchboard.test" })).status).toBe(200);
+  });
+
   it("rate-limits per access token with the REST envelope and Retry-After", async () => {
     const server = await createServer({ name: "limited" });
     let limited: Awaited<ReturnType<typeof mcp>> | undefined;

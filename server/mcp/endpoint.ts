@@ -9,6 +9,7 @@ import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/
 import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
 import { errorResponse, MAX_BODY_BYTES, rateLimitKey } from "@/server/api-route";
 import { authenticate } from "@/server/auth/authenticate";
+import { publicBaseUrl } from "@/server/config";
 import { ApiError } from "@/server/errors";
 import { loggablePath, logger } from "@/server/logger";
 import { userRefusal } from "@/server/mcp/policy";
@@ -80,6 +81,24 @@ async function claimedUser(request: Request, server: McpServerInfo): Promise<str
   if (userId === null || userId === "") return undefined;
   if (userId.length > 10_000) throw new ApiError("INVALID_REQUEST", "x-alloy-userid is too long");
   return userId;
+}
+
+/**
+ * DNS rebinding and cross-site use from a browser: a request that carries an Origin must come from this
+ * app's own origin or one the operator allows (MCP_ALLOWED_ORIGINS, comma-separated). Non-browser
+ * clients send no Origin and are unaffected.
+ */
+function checkOrigin(request: Request) {
+  const origin = request.headers.get("origin");
+  if (origin === null) return;
+  const allowed = [
+    new URL(publicBaseUrl()).origin,
+    ...(process.env.MCP_ALLOWED_ORIGINS ?? "")
+      .split(",")
+      .map((o) => o.trim().replace(/\/+$/, ""))
+      .filter(Boolean),
+  ];
+  if (!allowed.includes(origin)) throw new ApiError("FORBIDDEN", "Requests from this Origin are not allowed");
 }
 
 function checkAccept(request: Request) {
@@ -168,6 +187,7 @@ async function statelessRequest(access: Access, request: Request, body: unknown)
 }
 
 async function serve(request: Request, serverId: string, token: string | undefined): Promise<Response> {
+  checkOrigin(request);
   checkAccept(request);
   const access = await resolveAccess(request, serverId, token);
   const rateLimitHeaders = await consumeRateLimit(access.rateKey);

@@ -5,6 +5,7 @@ import "server-only";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import {
   CallToolRequestSchema,
+  CompleteRequestSchema,
   ErrorCode,
   GetPromptRequestSchema,
   ListPromptsRequestSchema,
@@ -337,7 +338,8 @@ export function createProtocolServer(ctx: ToolContext): Server {
   const server = new Server(
     { name: "switchboard", version: "0.1.0" },
     {
-      capabilities: { tools: {}, resources: {}, prompts: {} },
+      // logging: the SDK answers logging/setLevel; completions: there is nothing to complete.
+      capabilities: { tools: {}, resources: {}, prompts: {}, logging: {}, completions: {} },
       ...(ctx.server.customInstructions ? { instructions: ctx.server.customInstructions } : {}),
     },
   );
@@ -352,6 +354,7 @@ export function createProtocolServer(ctx: ToolContext): Server {
     throw new McpError(ErrorCode.InvalidParams, `Unknown resource: ${request.params.uri}`);
   });
   server.setRequestHandler(ListPromptsRequestSchema, () => ({ prompts: [] }));
+  server.setRequestHandler(CompleteRequestSchema, () => ({ completion: { values: [], hasMore: false } }));
   server.setRequestHandler(GetPromptRequestSchema, (request) => {
     throw new McpError(ErrorCode.InvalidParams, `Unknown prompt: ${request.params.name}`);
   });
