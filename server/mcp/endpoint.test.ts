@@ -119,6 +119,18 @@ describe("records of the MCP endpoint", () => {
     expect(after.status).toBe(401);
   });
 
+  it("answers 401 with the envelope once the token has expired", async () => {
+    const server = await createServer({ name: "expiring" });
+    expect((await mcp(server.accessUrl, "ping")).status).toBe(200);
+    await db().serverAccessToken.updateMany({
+      where: { serverId: server.serverId },
+      data: { expiresAt: new Date(Date.now() - 1000) },
+    });
+    const expired = await mcp(server.accessUrl, "ping");
+    expect(expired.status).toBe(401);
+    expect(expired.body).toEqual({ error: { code: "UNAUTHORIZED", message: "This access token has expired" } });
+  });
+
   it("refuses a browser Origin other than the app's own (DNS rebinding)", async () => {
     const server = await createServer({ name: "origin" });
     const evil = await mcp(server.accessUrl, "ping", {}, { origin: "http://evil.example" });
