@@ -88,7 +88,7 @@ describe("records of the MCP endpoint", () => {
     const refused = await mcp(server.accessUrl, "tools/call", { name: `${connectorId}__slow`, arguments: {} });
     expect(refused.body.result.isError).toBe(true);
 
-    const rows = await db().toolCall.findMany({ where: { serverId: server.serverId }, orderBy: { createdAt: "asc" } });
+    const rows = await db().toolCall.findMany({ where: { serverId: server.serverId }, orderBy: { actionId: "desc" } });
     expect(rows).toEqual([
       expect.objectContaining({
         sessionId,

@@ -459,10 +459,10 @@ describe("upstream failures", () => {
 describe("token rotation and deletion", () => {
   it("keeps a rotated-out token for its grace period, then answers 401", async () => {
     const server = await createServer({ name: "rotate" });
-    const rotated = await rest("POST", `/api/servers/${server.serverId}/token`, { graceSeconds: 2 });
+    const rotated = await rest("POST", `/api/servers/${server.serverId}/token`, { graceSeconds: 3 });
     expect((await rpc(server.accessUrl, "ping")).status).toBe(200);
     expect((await rpc(rotated.body.accessUrl, "ping")).status).toBe(200);
-    await new Promise((r) => setTimeout(r, 2_500));
+    await new Promise((r) => setTimeout(r, 3_500));
     const old = await rpc(server.accessUrl, "ping");
     expect(old.status).toBe(401);
     expect(old.body.error.code).toBe("UNAUTHORIZED");
