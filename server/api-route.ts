@@ -90,7 +90,7 @@ export function apiRoute<
 }
 
 /** One budget per credential: an API key, or a JWT subject of an account. */
-function rateLimitKey(principal: Principal): string {
+export function rateLimitKey(principal: Principal): string {
   return principal.actor.type === "api_key"
     ? `key:${principal.actor.id}`
     : `jwt:${principal.accountId}:${sha256(principal.actor.id)}`;
@@ -102,7 +102,7 @@ export function errorResponse(error: unknown, request: Request, requestId: strin
   logger.error("unhandled error", {
     requestId,
     method: request.method,
-    path: new URL(request.url).pathname,
+    path: loggablePath(new URL(request.url).pathname),
     error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
   });
   return Response.json(new ApiError("INTERNAL_ERROR", "Something went wrong on our side").toJSON(), { status: 500 });

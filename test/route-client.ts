@@ -1,6 +1,11 @@
 // Calls the App Router route handlers in-process with real Web Requests, the way Next.js does, so the
 // integration tests exercise the wrapper, auth, validation, services and the real database. Every answer
 // is checked against the OpenAPI document (test/openapi-contract.ts): one that does not match it throws.
+import * as connectorCredentialRoute from "@/app/api/connectors/[connectorId]/credentials/[credentialId]/route";
+import * as connectorCredentialsRoute from "@/app/api/connectors/[connectorId]/credentials/route";
+import * as connectorRefreshRoute from "@/app/api/connectors/[connectorId]/refresh/route";
+import * as connectorRoute from "@/app/api/connectors/[connectorId]/route";
+import * as connectorsRoute from "@/app/api/connectors/route";
 import * as serverRoute from "@/app/api/servers/[serverId]/route";
 import * as tokenRoute from "@/app/api/servers/[serverId]/token/route";
 import * as serversRoute from "@/app/api/servers/route";
@@ -13,6 +18,11 @@ const routes: [RegExp, RouteModule][] = [
   [/^\/api\/servers$/, serversRoute],
   [/^\/api\/servers\/(?<serverId>[^/]+)$/, serverRoute],
   [/^\/api\/servers\/(?<serverId>[^/]+)\/token$/, tokenRoute],
+  [/^\/api\/connectors$/, connectorsRoute],
+  [/^\/api\/connectors\/(?<connectorId>[^/]+)$/, connectorRoute],
+  [/^\/api\/connectors\/(?<connectorId>[^/]+)\/refresh$/, connectorRefreshRoute],
+  [/^\/api\/connectors\/(?<connectorId>[^/]+)\/credentials$/, connectorCredentialsRoute],
+  [/^\/api\/connectors\/(?<connectorId>[^/]+)\/credentials\/(?<credentialId>[^/]+)$/, connectorCredentialRoute],
 ];
 
 export type CallOptions = { headers?: Record<string, string>; body?: unknown; rawBody?: string };

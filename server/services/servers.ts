@@ -8,6 +8,7 @@ import { isUniqueViolation } from "@/server/db-errors";
 import { ApiError, serverNotFound } from "@/server/errors";
 import { type Prisma } from "@/server/generated/prisma/client";
 import type { RestrictionDimension } from "@/server/generated/prisma/enums";
+import { closeServerSessions } from "@/server/mcp/sessions";
 import { newId, randomToken, sha256 } from "@/server/secrets";
 import type {
   DeleteServerDryRun,
@@ -48,6 +49,9 @@ const serverInclude = {
 
 type ServerRow = Prisma.McpServerGetPayload<{ include: typeof serverInclude }>;
 
+/** The restriction rows as the MCP endpoint reads them (same shape as the REST answer uses). */
+export const restrictionsSelect = serverInclude.restrictions;
+
 // Every answer below is typed by the response schemas the OpenAPI document is generated from: a field added
 // here but not there (or the other way round) is a type error.
 function toJson(server: ServerRow): Server {
@@ -77,7 +81,7 @@ const LIST_KEYS = {
   users: ["allowedIds", "blockedIds"],
 } as const satisfies Record<RestrictionDimension, readonly [string, string]>;
 
-function restrictionsToJson(rows: ServerRow["restrictions"]): Restrictions {
+export function restrictionsToJson(rows: ServerRow["restrictions"]): Restrictions {
   const result: Record<string, unknown> = {};
   for (const dimension of Object.keys(LIST_KEYS) as RestrictionDimension[]) {
     const row = rows.find((r) => r.dimension === dimension);
@@ -333,6 +337,9 @@ export async function deleteServer(principal: Principal, serverId: string): Prom
       oldValues: auditValues(toJson(server)),
     });
   });
+  // After the commit, never before: a rolled-back delete must not cut anyone off. The rows are gone
+  // already, so a client that reconnects gets 401/404 rather than a fresh session.
+  await closeServerSessions(serverId);
   return { message: "Server deleted", serverId };
 }
 

@@ -1,0 +1,125 @@
+// The connectors and credentials REST API in-process: validation, tenant scope, secrets at rest.
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { db } from "@/server/db";
+import { createTenant } from "@/test/factories";
+import { bearer, call } from "@/test/route-client";
+
+let a: Awaited<ReturnType<typeof createTenant>>;
+let b: Awaited<ReturnType<typeof createTenant>>;
+// Nothing listens on port 9: discovery fails fast and is recorded as the connector's health.
+const DEAD_URL = "http://127.0.0.1:9/mcp";
+
+beforeAll(async () => {
+  a = await createTenant({ canActAsAnyUser: true });
+  b = await createTenant();
+});
+
+afterEach(() => {
+  delete process.env.CONNECTORS_ALLOW_STDIO;
+});
+
+describe("POST /api/connectors", () => {
+  it("registers a Streamable HTTP connector, encrypts its headers and reports discovery failures as health", async () => {
+    const created = await call("POST", "/api/connectors", {
+      headers: bearer(a.key),
+      body: { name: "Dead Upstream", url: DEAD_URL, headers: { authorization: "Bearer upstream-secret" } },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({
+      connectorId: expect.stringMatching(/^dead-upstream-[0-9a-f]{8}$/),
+      transport: "http",
+      headerNames: ["authorization"],
+      actionCount: 0,
+      actions: [],
+      health: { status: "error", lastError: expect.stringMatching(/connector/) },
+    });
+    expect(created.text).not.toContain("upstream-secret");
+    const row = await db().connector.findUniqueOrThrow({ where: { id: created.body.connectorId } });
+    expect(row.configEncrypted).toMatch(/^v1\./);
+    expect(row.configEncrypted).not.toContain("upstream-secret");
+  });
+
+  it("rejects invalid bodies with 400 naming the field", async () => {
+    for (const body of [
+      {},
+      { name: "x" },
+      { name: "x", url: "ftp://example.com" },
+      { name: "x", url: DEAD_URL, command: "node" },
+      { name: "x", url: DEAD_URL, args: ["a"] },
+      { name: "x", url: DEAD_URL, headers: { "bad header": "v" } },
+      { name: "x", url: DEAD_URL, extra: true },
+    ]) {
+      const res = await call("POST", "/api/connectors", { headers: bearer(a.key), body });
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(res.body.error.code).toBe("INVALID_REQUEST");
+    }
+  });
+
+  it("refuses stdio connectors unless the operator enables them", async () => {
+    const refused = await call("POST", "/api/connectors", {
+      headers: bearer(a.key),
+      body: { name: "local", command: "node", args: ["-e", "0"] },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.details.issues[0].path).toBe("command");
+  });
+});
+
+describe("tenant scope", () => {
+  it("another account's connector is CONNECTOR_NOT_FOUND everywhere", async () => {
+    const created = await call("POST", "/api/connectors", {
+      headers: bearer(a.key),
+      body: { name: "mine", url: DEAD_URL },
+    });
+    const id = created.body.connectorId as string;
+    for (const [method, path, body] of [
+      ["GET", `/api/connectors/${id}`],
+      ["DELETE", `/api/connectors/${id}`],
+      ["POST", `/api/connectors/${id}/refresh`],
+      ["GET", `/api/connectors/${id}/credentials`],
+      ["POST", `/api/connectors/${id}/credentials`, { value: "s" }],
+    ] as const) {
+      const res = await call(method, path, { headers: bearer(b.key), body });
+      expect(res.status, `${method} ${path}`).toBe(404);
+      expect(res.body.error.code).toBe("CONNECTOR_NOT_FOUND");
+    }
+    expect((await call("GET", "/api/connectors", { headers: bearer(b.key) })).body.count).toBe(0);
+    expect((await call("GET", `/api/connectors/${id}`, { headers: bearer(a.key) })).status).toBe(200);
+    expect((await call("GET", "/api/connectors/Not_Valid", { headers: bearer(a.key) })).body.error.code).toBe(
+      "CONNECTOR_NOT_FOUND",
+    );
+  });
+});
+
+describe("credentials", () => {
+  it("belong to one end user, are encrypted at rest, and go with their connector", async () => {
+    const created = await call("POST", "/api/connectors", {
+      headers: bearer(a.key),
+      body: { name: "creds", url: DEAD_URL },
+    });
+    const id = created.body.connectorId as string;
+    const asAlice = bearer(a.key, { "x-alloy-userid": "alice" });
+    const cred = await call("POST", `/api/connectors/${id}/credentials`, {
+      headers: asAlice,
+      body: { value: "alice-secret" },
+    });
+    expect(cred.status).toBe(201);
+    expect(cred.text).not.toContain("alice-secret");
+    const row = await db().credential.findUniqueOrThrow({ where: { id: cred.body.credentialId } });
+    expect(row.secretEncrypted).not.toContain("alice-secret");
+
+    const aliceList = await call("GET", `/api/connectors/${id}/credentials`, { headers: asAlice });
+    expect(aliceList.body.count).toBe(1);
+    const bobList = await call("GET", `/api/connectors/${id}/credentials`, {
+      headers: bearer(a.key, { "x-alloy-userid": "bob" }),
+    });
+    expect(bobList.body.count).toBe(0);
+    const bobDelete = await call("DELETE", `/api/connectors/${id}/credentials/${cred.body.credentialId}`, {
+      headers: bearer(a.key, { "x-alloy-userid": "bob" }),
+    });
+    expect(bobDelete.body.error.code).toBe("CREDENTIAL_NOT_FOUND");
+
+    expect((await call("DELETE", `/api/connectors/${id}`, { headers: bearer(a.key) })).status).toBe(200);
+    expect(await db().credential.count({ where: { connectorId: id } })).toBe(0);
+  });
+});

@@ -1,0 +1,56 @@
+// Connector and credential resources (API.md section 6), shared by the route handlers and the dashboard.
+import { z } from "zod";
+import { MAX_ARRAY_ITEMS, MAX_TEXT_LENGTH, serverNameSchema } from "@/lib/schemas/server";
+
+// Same shape as a serverId: lower-case slug plus 8 hex digits. It never contains "__", which
+// separates the connector from the action in per-action tool names.
+export const CONNECTOR_ID_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,60}[a-z0-9])?$/;
+const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$/;
+
+export const connectorParamsSchema = z.object({ connectorId: z.string().regex(CONNECTOR_ID_PATTERN) });
+export const credentialParamsSchema = connectorParamsSchema.extend({
+  credentialId: z.string().regex(/^cred_[0-9a-f]{32}$/),
+});
+
+const headerValue = z.string().max(MAX_TEXT_LENGTH);
+
+export const createConnectorSchema = z
+  .strictObject({
+    name: serverNameSchema,
+    /** Streamable HTTP endpoint of the upstream MCP server. */
+    url: z
+      .url({ protocol: /^https?$/, message: "Must be an http(s) URL" })
+      .max(2048)
+      .optional(),
+    headers: z
+      .record(z.string().regex(HEADER_NAME, "Invalid header name"), headerValue)
+      .refine((h) => Object.keys(h).length <= 50, "At most 50 headers")
+      .optional(),
+    /** stdio transport: only when the operator sets CONNECTORS_ALLOW_STDIO=true. */
+    command: z.string().min(1).max(1000).optional(),
+    args: z.array(z.string().max(MAX_TEXT_LENGTH)).max(MAX_ARRAY_ITEMS).optional(),
+    env: z
+      .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,100}$/, "Invalid variable name"), headerValue)
+      .refine((e) => Object.keys(e).length <= 50, "At most 50 variables")
+      .optional(),
+    credentialHeader: z.string().regex(HEADER_NAME, "Invalid header name").optional(),
+    credentialPrefix: z.string().max(100).optional(),
+  })
+  .refine((c) => (c.url === undefined) !== (c.command === undefined), {
+    message: "Give exactly one of url (Streamable HTTP) or command (stdio)",
+    path: ["url"],
+  })
+  .refine((c) => c.command !== undefined || (c.args === undefined && c.env === undefined), {
+    message: "args and env belong to a stdio connector (command)",
+    path: ["args"],
+  });
+
+export type CreateConnectorInput = z.output<typeof createConnectorSchema>;
+
+export const createCredentialSchema = z.strictObject({
+  name: z.string().min(1).max(100).optional(),
+  /** The secret sent upstream in the connector's credential header on this user's calls. */
+  value: z.string().min(1).max(MAX_TEXT_LENGTH),
+});
+
+export type CreateCredentialInput = z.output<typeof createCredentialSchema>;

@@ -1,0 +1,112 @@
+import "server-only";
+// Talks to an upstream MCP server (a connector) through the SDK's own Client. One short-lived client per
+// operation: no connection outlives the request that needed it, so a connector that hangs or dies can
+// only ever cost one call its timeout, never a stuck pool.
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { getDefaultEnvironment, StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
+import type { CallToolResult, Tool } from "@modelcontextprotocol/sdk/types.js";
+
+export type UpstreamTarget =
+  | { transport: "http"; url: string; headers: Record<string, string> }
+  | { transport: "stdio"; command: string; args: string[]; env?: Record<string, string> };
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** CONNECTOR_TIMEOUT_MS bounds every upstream operation (connect, list, call); default 30 s. */
+export function upstreamTimeoutMs(): number {
+  const parsed = Number.parseInt(process.env.CONNECTOR_TIMEOUT_MS ?? "", 10);
+  return Number.isInteger(parsed) && parsed > 0 ? parsed : DEFAULT_TIMEOUT_MS;
+}
+
+export function stdioAllowed(): boolean {
+  return ["1", "true", "yes"].includes((process.env.CONNECTORS_ALLOW_STDIO ?? "").toLowerCase());
+}
+
+/** An upstream failure with a message safe to show to the MCP client (no headers, no secrets). */
+export class UpstreamError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UpstreamError";
+  }
+}
+
+function transportFor(target: UpstreamTarget): Transport {
+  if (target.transport === "http") {
+    return new StreamableHTTPClientTransport(new URL(target.url), { requestInit: { headers: target.headers } });
+  }
+  if (!stdioAllowed()) throw new UpstreamError("stdio connectors are disabled on this installation");
+  return new StdioClientTransport({
+    command: target.command,
+    args: target.args,
+    env: { ...getDefaultEnvironment(), ...target.env },
+    stderr: "ignore",
+  });
+}
+
+function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new UpstreamError(`the connector did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}
+
+function describe(error: unknown): string {
+  if (error instanceof UpstreamError) return error.message;
+  const message = error instanceof Error ? error.message : String(error);
+  if (/timed out|timeout/i.test(message)) return `the connector timed out: ${message}`.slice(0, 500);
+  return `the connector failed: ${message}`.slice(0, 500);
+}
+
+/** Runs `work` against a freshly connected client, within the timeout, and always disconnects. */
+async function withClient<T>(target: UpstreamTarget, work: (client: Client, timeout: number) => Promise<T>) {
+  const timeout = upstreamTimeoutMs();
+  const client = new Client({ name: "switchboard", version: "0.1.0" });
+  try {
+    return await withDeadline(
+      (async () => {
+        await client.connect(transportFor(target), { timeout });
+        return work(client, timeout);
+      })(),
+      timeout,
+    );
+  } catch (error) {
+    throw new UpstreamError(describe(error));
+  } finally {
+    // Closing a stdio client kills the child; a failed close must not mask the real outcome.
+    void client.close().catch(() => undefined);
+  }
+}
+
+/** Every tool the upstream offers (following pagination). */
+export function listUpstreamTools(target: UpstreamTarget): Promise<Tool[]> {
+  return withClient(target, async (client, timeout) => {
+    const tools: Tool[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < 100; page++) {
+      const result = await client.listTools(cursor ? { cursor } : undefined, { timeout });
+      tools.push(...result.tools);
+      cursor = result.nextCursor;
+      if (!cursor) break;
+    }
+    return tools;
+  });
+}
+
+export function callUpstreamTool(
+  target: UpstreamTarget,
+  name: string,
+  args: Record<string, unknown>,
+): Promise<CallToolResult> {
+  return withClient(target, async (client, timeout) => {
+    const result = await client.callTool({ name, arguments: args }, undefined, { timeout });
+    // Validated by the SDK's result schema already; a task or legacy toolResult shape is not a tool answer.
+    if (!("content" in result) || !Array.isArray(result.content)) {
+      throw new UpstreamError("the connector returned a malformed result");
+    }
+    const content = result.content as CallToolResult["content"];
+    return { content, ...(result.isError ? { isError: true } : {}) };
+  });
+}
