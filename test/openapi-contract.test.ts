@@ -81,4 +81,43 @@ describe("assertMatchesContract", () => {
       }),
     ).toThrow(/x-request-id/);
   });
+
+  it("checks the connector routes too, and refuses a connector answer that carries a secret", () => {
+    const connector = {
+      connectorId: "github-1a2b3c4d",
+      name: "GitHub",
+      transport: "http",
+      url: "https://mcp.example.com/mcp",
+      headerNames: ["authorization"],
+      envNames: [],
+      command: null,
+      args: [],
+      credentialHeader: null,
+      actionCount: 0,
+      health: { status: "unknown", lastCheckedAt: null, lastError: null },
+      createdAt: "2026-11-28T09:30:00.000Z",
+      updatedAt: "2026-11-28T09:30:00.000Z",
+      actions: [],
+    };
+    expect(check("GET", "/api/connectors/github-1a2b3c4d", json(200, connector))).not.toThrow();
+    expect(
+      check("GET", "/api/connectors/github-1a2b3c4d", json(200, { ...connector, headers: { authorization: "x" } })),
+    ).toThrow(/additional properties {"additionalProperty":"headers"}/);
+    expect(
+      check(
+        "POST",
+        "/api/connectors/github-1a2b3c4d/credentials",
+        json(201, {
+          credentialId: "cred_0123456789abcdef0123456789abcdef",
+          connectorId: "github-1a2b3c4d",
+          name: "n",
+          createdAt: "2026-11-28T09:30:00.000Z",
+          value: "secret",
+        }),
+      ),
+    ).toThrow(/value/);
+    expect(
+      check("GET", "/api/connectors/github-1a2b3c4d", json(404, { error: { code: "NOT_FOUND", message: "x" } })),
+    ).toThrow(/code/);
+  });
 });

@@ -1,6 +1,6 @@
 // The OpenAPI 3.1 document of the REST API, generated from the zod schemas the route handlers parse with
-// (lib/schemas/server.ts, params.ts) and the response schemas the services' return types come from
-// (server-responses.ts, error.ts). Served at GET /api/openapi.json, rendered at /docs/api, committed as
+// (lib/schemas/server.ts, params.ts, connector.ts) and the response schemas the services' return types come
+// from (server-responses.ts, connector-responses.ts, error.ts). Served at GET /api/openapi.json, rendered at /docs/api, committed as
 // openapi.json (`npm run openapi`), and used by the contract tests to check every answer the suites get.
 import { z } from "zod";
 import {
@@ -10,7 +10,30 @@ import {
   type ZodOpenApiResponseObject,
 } from "zod-openapi";
 import {
+  connectorParamsSchema,
+  createConnectorSchema,
+  createCredentialSchema,
+  credentialParamsSchema,
+} from "@/lib/schemas/connector";
+import {
+  connectorListSchema,
+  connectorWithActionsSchema,
+  credentialListSchema,
+  credentialSchema,
+  deleteConnectorResultSchema,
+  deleteCredentialResultSchema,
+  type Connector,
+  type ConnectorList,
+  type ConnectorWithActions,
+  type Credential,
+  type CredentialList,
+  type DeleteConnectorResult,
+  type DeleteCredentialResult,
+} from "@/lib/schemas/connector-responses";
+import {
   conflictErrorSchema,
+  connectorNotFoundErrorSchema,
+  credentialRequestErrorSchema,
   errorEnvelopeSchema,
   forbiddenErrorSchema,
   internalErrorSchema,
@@ -44,6 +67,8 @@ import {
 } from "@/lib/schemas/server-responses";
 
 const TAG = "Server Management";
+const CONNECTORS_TAG = "Connectors";
+const CREDENTIALS_TAG = "Credentials";
 const JSON_TYPE = "application/json";
 // Either credential works on every route (API.md section 2): listed as alternatives.
 const security: Record<string, string[]>[] = [{ bearerAuth: [] }, { userTokenAuth: [] }];
@@ -410,6 +435,314 @@ const rotateServerToken: ZodOpenApiOperationObject = {
 };
 
 // ---------------------------------------------------------------------------------------------------
+// Connectors and credentials (API.md section 6). No secret is ever in an answer, so none is in an example.
+
+const exampleConnector: Connector = {
+  connectorId: "github-1a2b3c4d",
+  name: "GitHub",
+  transport: "http",
+  url: "https://mcp.example.com/mcp",
+  headerNames: ["x-api-version"],
+  envNames: [],
+  command: null,
+  args: [],
+  credentialHeader: "authorization",
+  actionCount: 1,
+  health: { status: "ok", lastCheckedAt: "2026-11-28T09:30:00.000Z", lastError: null },
+  createdAt: "2026-11-28T09:30:00.000Z",
+  updatedAt: "2026-11-28T09:30:00.000Z",
+};
+
+const exampleConnectorWithActions: ConnectorWithActions = {
+  ...exampleConnector,
+  actions: [
+    {
+      connectorId: exampleConnector.connectorId,
+      actionId: "create_issue",
+      title: "Create issue",
+      description: "Opens an issue in a repository",
+      inputSchema: {
+        type: "object",
+        properties: { repo: { type: "string" }, title: { type: "string" } },
+        required: ["repo", "title"],
+      },
+    },
+  ],
+};
+
+const exampleBrokenConnector: ConnectorWithActions = {
+  ...exampleConnector,
+  connectorId: "dead-upstream-5e6f7a8b",
+  name: "Dead Upstream",
+  url: "http://127.0.0.1:9/mcp",
+  actionCount: 0,
+  health: {
+    status: "error",
+    lastCheckedAt: "2026-11-28T09:30:00.000Z",
+    lastError: "connector unreachable: connect ECONNREFUSED",
+  },
+  actions: [],
+};
+
+const exampleConnectorList: ConnectorList = { connectors: [exampleConnector], count: 1 };
+
+const exampleConnectorDeleted: DeleteConnectorResult = {
+  message: "Connector deleted",
+  connectorId: exampleConnector.connectorId,
+};
+
+const exampleCredential: Credential = {
+  credentialId: "cred_0123456789abcdef0123456789abcdef",
+  connectorId: exampleConnector.connectorId,
+  name: "GitHub credential",
+  createdAt: "2026-11-28T09:30:00.000Z",
+};
+
+const exampleCredentialList: CredentialList = { credentials: [exampleCredential], count: 1 };
+
+const exampleCredentialDeleted: DeleteCredentialResult = {
+  message: "Credential deleted",
+  credentialId: exampleCredential.credentialId,
+};
+
+const connectorNotFound: ZodOpenApiResponseObject = {
+  id: "ConnectorNotFound",
+  ...jsonResponse("Connector not found", connectorNotFoundErrorSchema, {
+    notFound: errorExample(
+      "No such connector in the caller's account (another account's connector, or an id that cannot exist, answers the same)",
+      "CONNECTOR_NOT_FOUND",
+      "Connector not found",
+    ),
+  }),
+};
+
+const createConnectorOp: ZodOpenApiOperationObject = {
+  operationId: "create-connector",
+  tags: [CONNECTORS_TAG],
+  summary: "Create connector",
+  description:
+    "Registers an upstream MCP server in the caller's account (Streamable HTTP `url`, or a stdio `command` where the operator allows it) and discovers its actions right away. A failing upstream does not fail the request: the connector is created with no actions and the failure in `health`. Header and environment values are stored encrypted and never returned.",
+  security,
+  requestParams: { header: identityHeaders },
+  requestBody: jsonBody(createConnectorSchema, {
+    http: example("Streamable HTTP with a per-user credential header", {
+      name: "GitHub",
+      url: "https://mcp.example.com/mcp",
+      headers: { "x-api-version": "2026-01-01" },
+      credentialHeader: "authorization",
+      credentialPrefix: "Bearer ",
+    }),
+    stdio: example("stdio (needs CONNECTORS_ALLOW_STDIO=true)", {
+      name: "Memory",
+      command: "npx",
+      args: ["-y", "@modelcontextprotocol/server-memory"],
+    }),
+  }),
+  responses: {
+    201: jsonResponse(
+      "Connector created, with the actions discovered (or the discovery failure in `health`)",
+      connectorWithActionsSchema,
+      {
+        created: example("Created and discovered", exampleConnectorWithActions),
+        unreachable: example("Created; the upstream did not answer", exampleBrokenConnector),
+      },
+    ),
+    400: invalidRequest({
+      invalidUrl: errorExample("Not an http(s) URL", "INVALID_REQUEST", "Invalid request body", {
+        issues: [{ path: "url", message: "Must be an http(s) URL" }],
+      }),
+      urlOrCommand: errorExample("Both or neither of url and command", "INVALID_REQUEST", "Invalid request body", {
+        issues: [{ path: "url", message: "Give exactly one of url (Streamable HTTP) or command (stdio)" }],
+      }),
+      stdioDisabled: errorExample(
+        "A stdio connector where the operator has not enabled them",
+        "INVALID_REQUEST",
+        "stdio connectors are disabled on this installation",
+        { issues: [{ path: "command", message: "Set CONNECTORS_ALLOW_STDIO=true to allow stdio connectors" }] },
+      ),
+      unknownField: errorExample("An unknown field", "INVALID_REQUEST", "Invalid request body", {
+        issues: [{ path: "(root)", fields: ["colour"], message: 'Unrecognized key: "colour"' }],
+      }),
+      notJson: errorExample("The body is not JSON", "INVALID_REQUEST", "Request body is not valid JSON"),
+      userIdTooLong,
+    }),
+    401: unauthorized,
+    403: forbidden(),
+    413: payloadTooLarge,
+    429: rateLimited,
+    500: internalError,
+  },
+};
+
+const listConnectorsOp: ZodOpenApiOperationObject = {
+  operationId: "list-connectors",
+  tags: [CONNECTORS_TAG],
+  summary: "List connectors",
+  description: "Every connector of the caller's account, oldest first, with its action count and health.",
+  security,
+  requestParams: { header: identityHeaders },
+  responses: {
+    200: jsonResponse("The account's connectors", connectorListSchema, {
+      list: example("One connector", exampleConnectorList),
+    }),
+    400: invalidRequest({ userIdTooLong }, "Invalid request"),
+    401: unauthorized,
+    403: forbidden(),
+    429: rateLimited,
+    500: internalError,
+  },
+};
+
+const getConnectorOp: ZodOpenApiOperationObject = {
+  operationId: "get-connector",
+  tags: [CONNECTORS_TAG],
+  summary: "Get connector",
+  description: "One connector with its cached actions and health. Does not call the upstream: refresh does.",
+  security,
+  requestParams: { path: connectorParamsSchema, header: identityHeaders },
+  responses: {
+    200: jsonResponse("The connector", connectorWithActionsSchema, {
+      connector: example("A connector", exampleConnectorWithActions),
+    }),
+    400: invalidRequest({ userIdTooLong }, "Invalid request"),
+    401: unauthorized,
+    403: forbidden(),
+    404: connectorNotFound,
+    429: rateLimited,
+    500: internalError,
+  },
+};
+
+const deleteConnectorOp: ZodOpenApiOperationObject = {
+  operationId: "delete-connector",
+  tags: [CONNECTORS_TAG],
+  summary: "Delete connector",
+  description: "Removes the connector with its cached actions and every end user's credentials for it.",
+  security,
+  requestParams: { path: connectorParamsSchema, header: identityHeaders },
+  responses: {
+    200: jsonResponse("Connector deleted", deleteConnectorResultSchema, {
+      deleted: example("Deleted", exampleConnectorDeleted),
+    }),
+    400: invalidRequest({ userIdTooLong }, "Invalid request"),
+    401: unauthorized,
+    403: forbidden(),
+    404: connectorNotFound,
+    429: rateLimited,
+    500: internalError,
+  },
+};
+
+const refreshConnectorOp: ZodOpenApiOperationObject = {
+  operationId: "refresh-connector",
+  tags: [CONNECTORS_TAG],
+  summary: "Refresh connector",
+  description:
+    "Rediscovers the connector's actions now and replaces the cache. A failing upstream keeps the last good cache and records the failure in `health` instead of failing the request. Takes no body.",
+  security,
+  requestParams: { path: connectorParamsSchema, header: identityHeaders },
+  responses: {
+    200: jsonResponse("The connector after discovery", connectorWithActionsSchema, {
+      refreshed: example("Discovered", exampleConnectorWithActions),
+      unreachable: example("The upstream did not answer", exampleBrokenConnector),
+    }),
+    400: invalidRequest({ userIdTooLong }, "Invalid request"),
+    401: unauthorized,
+    403: forbidden(),
+    404: connectorNotFound,
+    429: rateLimited,
+    500: internalError,
+  },
+};
+
+const credentialsDescription =
+  "Credentials belong to the calling end user (the credential's user, or `x-alloy-userid`) and to the connector; their values are stored encrypted and never returned.";
+
+const listCredentialsOp: ZodOpenApiOperationObject = {
+  operationId: "list-credentials",
+  tags: [CREDENTIALS_TAG],
+  summary: "List credentials",
+  description: `The calling end user's credentials for the connector, newest first. ${credentialsDescription}`,
+  security,
+  requestParams: { path: connectorParamsSchema, header: identityHeaders },
+  responses: {
+    200: jsonResponse("The end user's credentials for the connector", credentialListSchema, {
+      list: example("One credential", exampleCredentialList),
+    }),
+    400: invalidRequest({ userIdTooLong }, "Invalid request"),
+    401: unauthorized,
+    403: forbidden(),
+    404: connectorNotFound,
+    429: rateLimited,
+    500: internalError,
+  },
+};
+
+const createCredentialOp: ZodOpenApiOperationObject = {
+  operationId: "create-credential",
+  tags: [CREDENTIALS_TAG],
+  summary: "Create credential",
+  description: `Stores a secret that the connector's credential header carries on this end user's calls (the newest one unless a call names another). ${credentialsDescription}`,
+  security,
+  requestParams: { path: connectorParamsSchema, header: identityHeaders },
+  requestBody: jsonBody(createCredentialSchema, {
+    valueOnly: example("Value only (named after the connector)", { value: "<the end user's token>" }),
+    named: example("Named", { name: "Work account", value: "<the end user's token>" }),
+  }),
+  responses: {
+    201: jsonResponse("Credential stored (its value is not returned)", credentialSchema, {
+      created: example("Created", exampleCredential),
+    }),
+    400: invalidRequest({
+      missingValue: errorExample("No value", "INVALID_REQUEST", "Invalid request body", {
+        issues: [{ path: "value", message: "Invalid input: expected string, received undefined" }],
+      }),
+      unknownField: errorExample("An unknown field", "INVALID_REQUEST", "Invalid request body", {
+        issues: [{ path: "(root)", fields: ["secret"], message: 'Unrecognized key: "secret"' }],
+      }),
+      notJson: errorExample("The body is not JSON", "INVALID_REQUEST", "Request body is not valid JSON"),
+      userIdTooLong,
+    }),
+    401: unauthorized,
+    403: forbidden(),
+    404: connectorNotFound,
+    413: payloadTooLarge,
+    429: rateLimited,
+    500: internalError,
+  },
+};
+
+const deleteCredentialOp: ZodOpenApiOperationObject = {
+  operationId: "delete-credential",
+  tags: [CREDENTIALS_TAG],
+  summary: "Delete credential",
+  description: `Removes one of the calling end user's credentials. A credential that is not the caller's for this connector (or does not exist, or whose connector does not) answers 400 \`CREDENTIAL_NOT_FOUND\`, the code the MCP tools use for the same case. ${credentialsDescription}`,
+  security,
+  requestParams: { path: credentialParamsSchema, header: identityHeaders },
+  responses: {
+    200: jsonResponse("Credential deleted", deleteCredentialResultSchema, {
+      deleted: example("Deleted", exampleCredentialDeleted),
+    }),
+    400: jsonResponse(
+      "Invalid request, or no such credential of the calling end user for this connector",
+      credentialRequestErrorSchema,
+      {
+        notFound: errorExample(
+          "Not one of the caller's credentials for this connector",
+          "CREDENTIAL_NOT_FOUND",
+          "Credential not found",
+        ),
+        userIdTooLong,
+      },
+    ),
+    401: unauthorized,
+    403: forbidden(),
+    429: rateLimited,
+    500: internalError,
+  },
+};
+
+// ---------------------------------------------------------------------------------------------------
 
 /**
  * zod renders a nullable string that has a format or pattern as `anyOf: [{ type: "string", … }, { type: "null" }]`.
@@ -438,6 +771,8 @@ export function createOpenApiDocument() {
           "",
           'Wire-compatible with the Alloy "MCP Server API" v2.0: a client written for it works here by changing only the base URL and the credential. Marked "Beyond Alloy": token rotation and the delete dry run.',
           "",
+          "Connectors register the upstream MCP servers whose actions the MCP endpoint exposes; credentials are end users' secrets for them.",
+          "",
           "**Authentication**: `Authorization: Bearer <API key or JWT>`, or `x-alloy-user-token: <JWT>`. `x-alloy-userid` selects the end user where the credential allows it.",
           "",
           '**Errors**: every error is `{ "error": { "code", "message", "details"? } }` with `application/json`.',
@@ -446,11 +781,23 @@ export function createOpenApiDocument() {
       // Relative: the API is wherever this document is served from, so "try it" calls the same instance.
       servers: [{ url: "/", description: "This Switchboard instance" }],
       security,
-      tags: [{ name: TAG, description: "Create and manage MCP servers" }],
+      tags: [
+        { name: TAG, description: "Create and manage MCP servers" },
+        {
+          name: CONNECTORS_TAG,
+          description: "Register upstream MCP servers whose actions the MCP endpoint exposes, and check their health",
+        },
+        { name: CREDENTIALS_TAG, description: "End users' secrets for connectors (values never returned)" },
+      ],
       paths: {
         "/api/servers": { post: createServer, get: listServers },
         "/api/servers/{serverId}": { get: getServer, put: updateServer, delete: deleteServer },
         "/api/servers/{serverId}/token": { post: rotateServerToken },
+        "/api/connectors": { get: listConnectorsOp, post: createConnectorOp },
+        "/api/connectors/{connectorId}": { get: getConnectorOp, delete: deleteConnectorOp },
+        "/api/connectors/{connectorId}/refresh": { post: refreshConnectorOp },
+        "/api/connectors/{connectorId}/credentials": { get: listCredentialsOp, post: createCredentialOp },
+        "/api/connectors/{connectorId}/credentials/{credentialId}": { delete: deleteCredentialOp },
       },
       components: {
         // Every other schema becomes a component through its `id` where an operation uses it; this one

@@ -18,15 +18,37 @@ const resolve = (node: Json): Json => {
   return document.components[section!][name!];
 };
 
-// API.md sections 1 and 3: method, path, operationId, and the statuses each one can answer.
+const SERVERS = "Server Management";
+const CONNECTORS = "Connectors";
+const CREDENTIALS = "Credentials";
+const CONNECTOR = "/api/connectors/{connectorId}";
+
+// API.md sections 1, 3 and 6: method, path, operationId, tag, and the statuses each one can answer.
 const operations = [
-  ["post", "/api/servers", "create-server", [201, 400, 401, 403, 409, 413, 429, 500]],
-  ["get", "/api/servers", "list-servers", [200, 400, 401, 403, 429, 500]],
-  ["get", "/api/servers/{serverId}", "get-server", [200, 400, 401, 403, 404, 429, 500]],
-  ["put", "/api/servers/{serverId}", "update-server", [200, 400, 401, 403, 404, 409, 413, 429, 500]],
-  ["delete", "/api/servers/{serverId}", "delete-server", [200, 400, 401, 403, 404, 429, 500]],
-  ["post", "/api/servers/{serverId}/token", "rotate-server-token", [200, 400, 401, 403, 404, 413, 429, 500]],
+  ["post", "/api/servers", "create-server", SERVERS, [201, 400, 401, 403, 409, 413, 429, 500]],
+  ["get", "/api/servers", "list-servers", SERVERS, [200, 400, 401, 403, 429, 500]],
+  ["get", "/api/servers/{serverId}", "get-server", SERVERS, [200, 400, 401, 403, 404, 429, 500]],
+  ["put", "/api/servers/{serverId}", "update-server", SERVERS, [200, 400, 401, 403, 404, 409, 413, 429, 500]],
+  ["delete", "/api/servers/{serverId}", "delete-server", SERVERS, [200, 400, 401, 403, 404, 429, 500]],
+  ["post", "/api/servers/{serverId}/token", "rotate-server-token", SERVERS, [200, 400, 401, 403, 404, 413, 429, 500]],
+  ["post", "/api/connectors", "create-connector", CONNECTORS, [201, 400, 401, 403, 413, 429, 500]],
+  ["get", "/api/connectors", "list-connectors", CONNECTORS, [200, 400, 401, 403, 429, 500]],
+  ["get", CONNECTOR, "get-connector", CONNECTORS, [200, 400, 401, 403, 404, 429, 500]],
+  ["delete", CONNECTOR, "delete-connector", CONNECTORS, [200, 400, 401, 403, 404, 429, 500]],
+  ["post", `${CONNECTOR}/refresh`, "refresh-connector", CONNECTORS, [200, 400, 401, 403, 404, 429, 500]],
+  ["get", `${CONNECTOR}/credentials`, "list-credentials", CREDENTIALS, [200, 400, 401, 403, 404, 429, 500]],
+  ["post", `${CONNECTOR}/credentials`, "create-credential", CREDENTIALS, [201, 400, 401, 403, 404, 413, 429, 500]],
+  [
+    "delete",
+    `${CONNECTOR}/credentials/{credentialId}`,
+    "delete-credential",
+    CREDENTIALS,
+    [200, 400, 401, 403, 429, 500],
+  ],
 ] as const;
+
+// The POST operations that take no body.
+const WITHOUT_BODY: readonly string[] = ["refresh-connector"];
 
 describe("openapi.json", () => {
   it("is committed exactly as the code generates it", () => {
@@ -56,18 +78,18 @@ describe("openapi.json", () => {
     expect(listed.sort()).toEqual(operations.map(([method, p]) => `${method} ${p}`).sort());
   });
 
-  describe.each(operations)("%s %s", (method, p, operationId, statuses) => {
+  describe.each(operations)("%s %s", (method, p, operationId, tag, statuses) => {
     const operation = document.paths[p][method];
 
     it(`is ${operationId}, tagged, secured by bearerAuth, with described parameters`, () => {
       expect(operation.operationId).toBe(operationId);
-      expect(operation.tags).toEqual(["Server Management"]);
+      expect(operation.tags).toEqual([tag]);
       expect(operation.summary).toEqual(expect.any(String));
       expect(operation.description).toEqual(expect.any(String));
       expect(operation.security).toContainEqual({ bearerAuth: [] });
       const names = (operation.parameters as Json[]).map((param) => `${param.in} ${param.name}`);
       expect(names).toContain("header x-alloy-userid");
-      if (p.includes("{serverId}")) expect(names).toContain("path serverId");
+      for (const [, name] of p.matchAll(/\{(\w+)\}/g)) expect(names).toContain(`path ${name}`);
       for (const param of operation.parameters as Json[]) {
         expect(param.description, `${param.name} has a description`).toEqual(expect.any(String));
         expect(param.schema, `${param.name} has a schema`).toBeTypeOf("object");
@@ -75,7 +97,7 @@ describe("openapi.json", () => {
     });
 
     it("has a request body schema with examples where it takes a body", () => {
-      if (method === "get" || method === "delete") {
+      if (method === "get" || method === "delete" || WITHOUT_BODY.includes(operationId)) {
         expect(operation.requestBody).toBeUndefined();
         return;
       }

@@ -5,11 +5,21 @@ import { MAX_ARRAY_ITEMS, MAX_TEXT_LENGTH, serverNameSchema } from "@/lib/schema
 // Same shape as a serverId: lower-case slug plus 8 hex digits. It never contains "__", which
 // separates the connector from the action in per-action tool names.
 export const CONNECTOR_ID_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,60}[a-z0-9])?$/;
+export const CREDENTIAL_ID_PATTERN = /^cred_[0-9a-f]{32}$/;
 const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$/;
 
-export const connectorParamsSchema = z.object({ connectorId: z.string().regex(CONNECTOR_ID_PATTERN) });
+// An id that does not match answers like one that does not exist (ids are opaque to clients).
+export const connectorParamsSchema = z.object({
+  connectorId: z
+    .string()
+    .regex(CONNECTOR_ID_PATTERN)
+    .meta({ description: "Connector ID", examples: ["github-1a2b3c4d"] }),
+});
 export const credentialParamsSchema = connectorParamsSchema.extend({
-  credentialId: z.string().regex(/^cred_[0-9a-f]{32}$/),
+  credentialId: z
+    .string()
+    .regex(CREDENTIAL_ID_PATTERN)
+    .meta({ description: "Credential ID", examples: ["cred_0123456789abcdef0123456789abcdef"] }),
 });
 
 const headerValue = z.string().max(MAX_TEXT_LENGTH);
@@ -21,20 +31,42 @@ export const createConnectorSchema = z
     url: z
       .url({ protocol: /^https?$/, message: "Must be an http(s) URL" })
       .max(2048)
-      .optional(),
+      .optional()
+      .meta({
+        description: "Streamable HTTP endpoint of the upstream MCP server",
+        examples: ["https://mcp.example.com/mcp"],
+      }),
     headers: z
       .record(z.string().regex(HEADER_NAME, "Invalid header name"), headerValue)
       .refine((h) => Object.keys(h).length <= 50, "At most 50 headers")
-      .optional(),
+      .optional()
+      .meta({ description: "HTTP: request headers sent upstream on every call (stored encrypted, never returned)" }),
     /** stdio transport: only when the operator sets CONNECTORS_ALLOW_STDIO=true. */
-    command: z.string().min(1).max(1000).optional(),
+    command: z
+      .string()
+      .min(1)
+      .max(1000)
+      .optional()
+      .meta({ description: "stdio: the command to run (only when the operator sets CONNECTORS_ALLOW_STDIO=true)" }),
     args: z.array(z.string().max(MAX_TEXT_LENGTH)).max(MAX_ARRAY_ITEMS).optional(),
     env: z
       .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,100}$/, "Invalid variable name"), headerValue)
       .refine((e) => Object.keys(e).length <= 50, "At most 50 variables")
-      .optional(),
-    credentialHeader: z.string().regex(HEADER_NAME, "Invalid header name").optional(),
-    credentialPrefix: z.string().max(100).optional(),
+      .optional()
+      .meta({ description: "stdio: environment variables (stored encrypted, never returned)" }),
+    credentialHeader: z
+      .string()
+      .regex(HEADER_NAME, "Invalid header name")
+      .optional()
+      .meta({
+        description: "HTTP: the header that carries the calling end user's credential",
+        examples: ["authorization"],
+      }),
+    credentialPrefix: z
+      .string()
+      .max(100)
+      .optional()
+      .meta({ description: "Prepended to the credential in that header", examples: ["Bearer "] }),
   })
   .refine((c) => (c.url === undefined) !== (c.command === undefined), {
     message: "Give exactly one of url (Streamable HTTP) or command (stdio)",
@@ -43,14 +75,24 @@ export const createConnectorSchema = z
   .refine((c) => c.command !== undefined || (c.args === undefined && c.env === undefined), {
     message: "args and env belong to a stdio connector (command)",
     path: ["args"],
+  })
+  .meta({
+    id: "CreateConnectorRequest",
+    description: "Exactly one of `url` (Streamable HTTP) or `command` (stdio); unknown fields are refused",
   });
 
 export type CreateConnectorInput = z.output<typeof createConnectorSchema>;
 
-export const createCredentialSchema = z.strictObject({
-  name: z.string().min(1).max(100).optional(),
-  /** The secret sent upstream in the connector's credential header on this user's calls. */
-  value: z.string().min(1).max(MAX_TEXT_LENGTH),
-});
+export const createCredentialSchema = z
+  .strictObject({
+    name: z.string().min(1).max(100).optional(),
+    /** The secret sent upstream in the connector's credential header on this user's calls. */
+    value: z
+      .string()
+      .min(1)
+      .max(MAX_TEXT_LENGTH)
+      .meta({ description: "The secret; stored encrypted and never returned" }),
+  })
+  .meta({ id: "CreateCredentialRequest", description: "Unknown fields are refused" });
 
 export type CreateCredentialInput = z.output<typeof createCredentialSchema>;

@@ -96,3 +96,13 @@ export const internalErrorSchema = envelope(
   "InternalError",
   "Unexpected failure; no internals are disclosed",
 );
+export const connectorNotFoundErrorSchema = envelope(
+  errorCodeSchema.extract(["CONNECTOR_NOT_FOUND"]),
+  "ConnectorNotFoundError",
+  "No such connector in the caller's account",
+);
+export const credentialRequestErrorSchema = envelope(
+  errorCodeSchema.extract(["INVALID_REQUEST", "CREDENTIAL_NOT_FOUND"]),
+  "CredentialRequestError",
+  "400 of the credential routes: the request is malformed, or the credential is not one of the calling end user's for this connector",
+);

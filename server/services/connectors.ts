@@ -10,6 +10,13 @@ import { type Prisma } from "@/server/generated/prisma/client";
 import { listUpstreamTools, stdioAllowed, UpstreamError, type UpstreamTarget } from "@/server/mcp/upstream";
 import { decryptSecret, encryptSecret, newId } from "@/server/secrets";
 import type { CreateConnectorInput } from "@/lib/schemas/connector";
+import type {
+  Connector,
+  ConnectorAction,
+  ConnectorList,
+  ConnectorWithActions,
+  DeleteConnectorResult,
+} from "@/lib/schemas/connector-responses";
 import { serverIdSlug } from "@/lib/schemas/server";
 
 export const connectorNotFound = () => new ApiError("CONNECTOR_NOT_FOUND", "Connector not found");
@@ -18,11 +25,13 @@ export const actionNotFound = () => new ApiError("ACTION_NOT_FOUND", "Action not
 type ConnectorRow = Prisma.ConnectorGetPayload<{ include: { _count: { select: { actions: true } } } }>;
 type ActionRow = Prisma.ConnectorActionGetPayload<object>;
 
-function toJson(connector: ConnectorRow) {
+// Every answer below is typed by the response schemas the OpenAPI document is generated from: a field added
+// here but not there (or the other way round) is a type error.
+function toJson(connector: ConnectorRow): Connector {
   return {
     connectorId: connector.id,
     name: connector.name,
-    transport: connector.transport,
+    transport: connector.transport === "stdio" ? "stdio" : "http",
     url: connector.url,
     // Header values are secrets: only their names are ever shown again.
     headerNames: Object.keys(configOf(connector).headers ?? {}),
@@ -41,9 +50,7 @@ function toJson(connector: ConnectorRow) {
   };
 }
 
-export type ConnectorJson = ReturnType<typeof toJson>;
-
-export function actionToJson(action: ActionRow) {
+export function actionToJson(action: ActionRow): ConnectorAction {
   return {
     connectorId: action.connectorId,
     actionId: action.actionId,
@@ -78,7 +85,10 @@ export function upstreamTarget(connector: Prisma.ConnectorGetPayload<object>, cr
 
 const include = { _count: { select: { actions: true } } } as const;
 
-export async function createConnector(principal: Principal, input: CreateConnectorInput) {
+export async function createConnector(
+  principal: Principal,
+  input: CreateConnectorInput,
+): Promise<ConnectorWithActions> {
   if (input.command !== undefined && !stdioAllowed()) {
     throw new ApiError("INVALID_REQUEST", "stdio connectors are disabled on this installation", {
       issues: [{ path: "command", message: "Set CONNECTORS_ALLOW_STDIO=true to allow stdio connectors" }],
@@ -104,9 +114,9 @@ export async function createConnector(principal: Principal, input: CreateConnect
   return refreshConnector(principal.accountId, id);
 }
 
-export async function listConnectors(accountId: string) {
+export async function listConnectors(accountId: string): Promise<ConnectorList> {
   const rows = await db().connector.findMany({ where: { accountId }, include, orderBy: { createdAt: "asc" } });
-  return rows.map(toJson);
+  return { connectors: rows.map(toJson), count: rows.length };
 }
 
 export async function findConnector(accountId: string, connectorId: string) {
@@ -115,14 +125,14 @@ export async function findConnector(accountId: string, connectorId: string) {
   return connector;
 }
 
-export async function getConnector(accountId: string, connectorId: string) {
+export async function getConnector(accountId: string, connectorId: string): Promise<ConnectorWithActions> {
   const connector = await db().connector.findFirst({ where: { id: connectorId, accountId }, include });
   if (!connector) throw connectorNotFound();
   const actions = await db().connectorAction.findMany({ where: { connectorId }, orderBy: { actionId: "asc" } });
   return { ...toJson(connector), actions: actions.map(actionToJson) };
 }
 
-export async function deleteConnector(accountId: string, connectorId: string) {
+export async function deleteConnector(accountId: string, connectorId: string): Promise<DeleteConnectorResult> {
   const { count } = await db().connector.deleteMany({ where: { id: connectorId, accountId } });
   if (count === 0) throw connectorNotFound();
   return { message: "Connector deleted", connectorId };
@@ -132,7 +142,7 @@ export async function deleteConnector(accountId: string, connectorId: string) {
  * Asks the upstream for its tools and replaces the cached actions. A failing upstream keeps the last
  * good cache and records the error as the connector's health instead of failing the request.
  */
-export async function refreshConnector(accountId: string, connectorId: string) {
+export async function refreshConnector(accountId: string, connectorId: string): Promise<ConnectorWithActions> {
   const connector = await findConnector(accountId, connectorId);
   const checkedAt = new Date();
   try {

@@ -6,10 +6,12 @@ import { db } from "@/server/db";
 import { findConnector } from "@/server/services/connectors";
 import { decryptSecret, encryptSecret, newId, sha256 } from "@/server/secrets";
 import type { CreateCredentialInput } from "@/lib/schemas/connector";
+import type { Credential, DeleteCredentialResult } from "@/lib/schemas/connector-responses";
 
 type CredentialRow = { id: string; connectorId: string; name: string; createdAt: Date };
 
-const toJson = (row: CredentialRow) => ({
+// Typed by the response schemas the OpenAPI document is generated from, so the two cannot drift.
+const toJson = (row: CredentialRow): Credential => ({
   credentialId: row.id,
   connectorId: row.connectorId,
   name: row.name,
@@ -23,7 +25,7 @@ export async function createCredential(
   userId: string,
   connectorId: string,
   input: CreateCredentialInput,
-) {
+): Promise<Credential> {
   const connector = await findConnector(accountId, connectorId);
   const row = await db().credential.create({
     data: {
@@ -37,7 +39,7 @@ export async function createCredential(
   return toJson(row);
 }
 
-export async function listCredentials(accountId: string, userId: string, connectorId?: string) {
+export async function listCredentials(accountId: string, userId: string, connectorId?: string): Promise<Credential[]> {
   const rows = await db().credential.findMany({
     where: { ...scope(accountId, userId), ...(connectorId ? { connectorId } : {}) },
     orderBy: { createdAt: "desc" },
@@ -45,7 +47,12 @@ export async function listCredentials(accountId: string, userId: string, connect
   return rows.map(toJson);
 }
 
-export async function deleteCredential(accountId: string, userId: string, connectorId: string, credentialId: string) {
+export async function deleteCredential(
+  accountId: string,
+  userId: string,
+  connectorId: string,
+  credentialId: string,
+): Promise<DeleteCredentialResult> {
   const { count } = await db().credential.deleteMany({
     where: { id: credentialId, connectorId, ...scope(accountId, userId) },
   });

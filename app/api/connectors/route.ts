@@ -3,10 +3,7 @@ import { apiRoute } from "@/server/api-route";
 import { createConnector, listConnectors } from "@/server/services/connectors";
 import { createConnectorSchema } from "@/lib/schemas/connector";
 
-export const GET = apiRoute({}, async ({ principal }) => {
-  const connectors = await listConnectors(principal.accountId);
-  return { body: { connectors, count: connectors.length } };
-});
+export const GET = apiRoute({}, async ({ principal }) => ({ body: await listConnectors(principal.accountId) }));
 
 export const POST = apiRoute({ body: createConnectorSchema }, async ({ principal, body }) => ({
   status: 201,
