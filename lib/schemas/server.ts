@@ -93,6 +93,8 @@ export const listServersQuerySchema = z.object({
   limit: integerParam(1, 1000, 50),
   offset: integerParam(0, Number.MAX_SAFE_INTEGER, 0),
   q: z.string().max(100, "Must be at most 100 characters").optional(),
+  // Beyond Alloy: the dashboard sorts by creation time both ways (newest first stays the default).
+  order: z.enum(["newest", "oldest"], { message: "Must be newest or oldest" }).optional(),
 });
 
 export const deleteServerQuerySchema = z.object({
