@@ -19,6 +19,7 @@ const bodySchema = z.discriminatedUnion("op", [
   }),
   z.strictObject({ op: z.literal("serverExists"), serverId: z.string() }),
   z.strictObject({ op: z.literal("deleteAccount"), accountId: z.string() }),
+  z.strictObject({ op: z.literal("deleteAccountOf"), email: z.string() }),
 ]);
 
 // Outside the e2e suite this route does not exist: without the secret configured it is a plain 404,
@@ -64,11 +65,21 @@ export const POST = apiRoute({ auth: "none", body: bodySchema }, async ({ reques
     }
     case "serverExists":
       return { body: { exists: (await db().mcpServer.count({ where: { id: body.serverId } })) > 0 } };
+    case "deleteAccountOf": {
+      const user = await db().user.findUnique({ where: { email: body.email.toLowerCase() } });
+      if (user) await deleteAccount(user.accountId);
+      return { body: { deleted: !!user } };
+    }
     case "deleteAccount":
-      await db().$transaction([
-        db().auditEvent.deleteMany({ where: { accountId: body.accountId } }),
-        db().account.deleteMany({ where: { id: body.accountId } }),
-      ]);
+      await deleteAccount(body.accountId);
       return { body: { deleted: true } };
   }
 });
+
+// Audit events have no foreign key (they outlive what they describe), so they go explicitly.
+async function deleteAccount(accountId: string) {
+  await db().$transaction([
+    db().auditEvent.deleteMany({ where: { accountId } }),
+    db().account.deleteMany({ where: { id: accountId } }),
+  ]);
+}
