@@ -17,6 +17,10 @@ for (const scheme of ["light", "dark"] as const) {
     await expect(page.getByTestId("pagination-summary")).toHaveText("1–4 of 4");
     await expect(page.locator("html")).toHaveClass(new RegExp(scheme));
     await shot("servers");
+    // Narrow screens keep the essentials: name, id, created, delete.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await shot("servers-mobile");
+    await page.setViewportSize({ width: 1280, height: 800 });
 
     await page
       .getByRole("row", { name: /Support Bot/ })

@@ -155,3 +155,17 @@ test("bulk delete lists every selected name and reports per server", async ({
   await expect(page.getByRole("row", { name: /Keeper/ })).toBeVisible();
   for (const s of servers) expect(await seed.serverExists(s.serverId)).toBe(false);
 });
+
+test("delete from the server's own page, then land on the list", async ({ signedIn: page, account, request, seed }) => {
+  const server = await createServerByApi(request, account, { name: "Detail Doomed" });
+  await page.goto(`/servers/${server.serverId}`);
+  await expect(page.getByRole("heading", { name: "Detail Doomed" })).toBeVisible();
+  await page.getByRole("button", { name: "Delete", exact: true }).click();
+  const dialog = page.getByRole("alertdialog");
+  await dialog.getByLabel(/Type .* to confirm/).fill("Detail Doomed");
+  await dialog.getByLabel(/Type .* to confirm/).press("Enter");
+  await expect(page).toHaveURL(/\/servers$/);
+  await expect(page.getByText("Deleted “Detail Doomed”")).toBeVisible();
+  await expect(page.getByText("No servers yet")).toBeVisible();
+  expect(await seed.serverExists(server.serverId)).toBe(false);
+});

@@ -47,18 +47,33 @@ if (usePostgres) {
   databaseEnv.PGLITE_DATA_DIR = path.join(tmpDir, "pglite");
 }
 
-const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "--port", port, "-H", "127.0.0.1"], {
-  stdio: "inherit",
-  env: {
-    ...process.env,
-    ...databaseEnv,
-    PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
-    // Every spec signs in and calls the API many times from one address.
-    RATE_LIMIT_PER_MINUTE: "1000000",
-    SIGNIN_RATE_LIMIT_PER_MINUTE: "10000",
-    LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? "silent",
+const child = spawn(
+  process.execPath,
+  [
+    "node_modules/next/dist/bin/next",
+    "start",
+    "--port",
+    port,
+    "-H",
+    "127.0.0.1",
+    // Playwright keeps idle connections between tests; with Node's 5 s default the server may close
+    // one just as the next request goes out on it (ECONNRESET). Outlive the suite instead.
+    "--keepAliveTimeout",
+    "600000",
+  ],
+  {
+    stdio: "inherit",
+    env: {
+      ...process.env,
+      ...databaseEnv,
+      PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+      // Every spec signs in and calls the API many times from one address.
+      RATE_LIMIT_PER_MINUTE: "1000000",
+      SIGNIN_RATE_LIMIT_PER_MINUTE: "10000",
+      LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? "silent",
+    },
   },
-});
+);
 
 let cleaned = false;
 async function cleanUp() {

@@ -19,11 +19,14 @@ export default async function DashboardLayout({ children }: { children: ReactNod
         Skip to content
       </a>
       <header className="border-b border-zinc-200 dark:border-zinc-800">
-        <div className="mx-auto flex h-14 max-w-6xl items-center gap-4 px-4">
+        {/* On narrow screens the navigation takes its own row under the brand and the account controls. */}
+        <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-4 gap-y-1 px-4 py-2 sm:h-14 sm:flex-nowrap sm:py-0">
           <Link href="/servers" className="font-semibold tracking-tight">
             Switchboard
           </Link>
-          <AppNav />
+          <div className="order-last w-full sm:order-none sm:w-auto">
+            <AppNav />
+          </div>
           <div className="ml-auto flex items-center gap-1">
             <span className="hidden max-w-48 truncate text-sm text-zinc-500 md:inline" data-testid="current-user">
               {user.email}

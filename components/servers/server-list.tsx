@@ -15,6 +15,18 @@ import { useServers } from "@/lib/queries/servers";
 
 export const PAGE_SIZE = 20;
 
+// Skeleton cells hide on the same breakpoints as the real columns, so nothing moves when data lands.
+const SKELETON_COLUMNS = [
+  "",
+  "",
+  "hidden sm:table-cell",
+  "hidden lg:table-cell",
+  "hidden md:table-cell",
+  "hidden md:table-cell",
+  "",
+  "",
+];
+
 function RestrictionBadges({ server }: { server: Server }) {
   if (!server.hasRestrictions) return <span className="text-zinc-500">None</span>;
   return (
@@ -199,7 +211,7 @@ export function ServerList({ ownerLabel }: { ownerLabel: string }) {
                   />
                 </th>
                 <th className={th}>Name</th>
-                <th className={th}>Server ID</th>
+                <th className={`${th} hidden sm:table-cell`}>Server ID</th>
                 <th className={`${th} hidden lg:table-cell`}>Owner</th>
                 <th className={`${th} hidden md:table-cell`}>Restrictions</th>
                 <th className={`${th} hidden md:table-cell`}>Token expires</th>
@@ -221,8 +233,8 @@ export function ServerList({ ownerLabel }: { ownerLabel: string }) {
               {!data
                 ? Array.from({ length: 8 }, (_, i) => (
                     <tr key={i} data-testid="skeleton-row" className="h-12">
-                      {Array.from({ length: 8 }, (_, j) => (
-                        <td key={j} className={td}>
+                      {SKELETON_COLUMNS.map((visibility, j) => (
+                        <td key={j} className={`${td} ${visibility}`}>
                           <Skeleton className="h-4 w-full max-w-40" />
                         </td>
                       ))}
@@ -249,7 +261,9 @@ export function ServerList({ ownerLabel }: { ownerLabel: string }) {
                           </Badge>
                         ) : null}
                       </td>
-                      <td className={`${td} font-mono text-xs whitespace-nowrap text-zinc-600 dark:text-zinc-400`}>
+                      <td
+                        className={`${td} hidden font-mono text-xs whitespace-nowrap text-zinc-600 sm:table-cell dark:text-zinc-400`}
+                      >
                         {server.serverId}
                       </td>
                       <td className={`${td} hidden max-w-48 truncate lg:table-cell`}>{ownerLabel}</td>

@@ -29,16 +29,6 @@ export function useServer(id: string) {
   return useQuery({ queryKey: serverKeys.detail(id), queryFn: () => api.getServer(id) });
 }
 
-export function useDeletePreview(id: string, enabled: boolean) {
-  return useQuery({
-    queryKey: serverKeys.deletePreview(id),
-    queryFn: () => api.previewDelete(id),
-    enabled,
-    staleTime: 0,
-    gcTime: 0,
-  });
-}
-
 export function useCreateServer() {
   const queryClient = useQueryClient();
   return useMutation({
@@ -113,7 +103,9 @@ export function useDeleteServer() {
         });
       }
     },
-    onSuccess: (_result, id) => queryClient.removeQueries({ queryKey: serverKeys.detail(id) }),
+    // Only caches nobody watches: the detail page that deleted its server is navigating away, and
+    // refetching it now would only produce a 404.
+    onSuccess: (_result, id) => queryClient.removeQueries({ queryKey: serverKeys.detail(id), type: "inactive" }),
     onSettled: () =>
       Promise.all([
         queryClient.invalidateQueries({ queryKey: serverKeys.lists() }),
