@@ -15,7 +15,7 @@ const seed = async (body: unknown, headers: Record<string, string> = {}) => {
     }),
     { params: Promise.resolve({}) },
   );
-  return { status: response.status, body: (await response.json()) as any };
+  return { status: response.status, body: await response.json() };
 };
 
 const createUser = { op: "createUser", email: "seeded@example.com", password: "a long password" };
