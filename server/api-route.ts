@@ -15,7 +15,7 @@ type Out<S> = S extends AnySchema ? z.output<S> : undefined;
 
 export type HandlerResult = Response | { status?: number; body: unknown; headers?: Record<string, string> };
 
-type RouteSpec<P, Q, B> = {
+type RouteSpec<P, Q, B, A extends AuthMode = "any"> = {
   params?: P;
   query?: Q;
   body?: B;
@@ -23,11 +23,18 @@ type RouteSpec<P, Q, B> = {
   emptyBody?: "allowed";
   /** The error for path params that cannot name anything: the same 404 as a missing resource. */
   notFound?: () => ApiError;
+  /**
+   * Who may call: any credential (default), only a signed-in dashboard user (account management), or
+   * anyone (sign-up; rate limited per client IP).
+   */
+  auth?: A;
 };
 
-type HandlerArgs<P, Q, B> = {
+type AuthMode = "any" | "session" | "none";
+
+type HandlerArgs<P, Q, B, A extends AuthMode = "any"> = {
   request: Request;
-  principal: Principal;
+  principal: A extends "none" ? null : Principal;
   params: Out<P>;
   query: Out<Q>;
   body: Out<B>;
@@ -43,15 +50,24 @@ export function apiRoute<
   P extends AnySchema | undefined = undefined,
   Q extends AnySchema | undefined = undefined,
   B extends AnySchema | undefined = undefined,
->(spec: RouteSpec<P, Q, B>, handler: (args: HandlerArgs<P, Q, B>) => Promise<HandlerResult>) {
+  A extends AuthMode = "any",
+>(spec: RouteSpec<P, Q, B, A>, handler: (args: HandlerArgs<P, Q, B, A>) => Promise<HandlerResult>) {
   return async (request: Request, context: RouteContext): Promise<Response> => {
     const requestId = request.headers.get("x-request-id")?.slice(0, 100) || randomUUID();
     const started = performance.now();
     let response: Response;
     let rateLimitHeaders: Record<string, string> = {};
     try {
-      const principal = await authenticate(request.headers);
-      rateLimitHeaders = await consumeRateLimit(rateLimitKey(principal));
+      let principal: Principal | null = null;
+      if (spec.auth === "none") {
+        rateLimitHeaders = await consumeRateLimit(`ip:${clientIp(request.headers)}`);
+      } else {
+        principal = await authenticate(request.headers, { method: request.method, url: request.url });
+        if (spec.auth === "session" && principal.actor.type !== "session") {
+          throw new ApiError("FORBIDDEN", "This operation is only available to a signed-in dashboard user");
+        }
+        rateLimitHeaders = await consumeRateLimit(rateLimitKey(principal));
+      }
       const params = spec.params ? parsePath(spec.params, await context.params, spec.notFound) : undefined;
       const query = spec.query
         ? parse(spec.query, Object.fromEntries(new URL(request.url).searchParams), "query")
@@ -61,7 +77,7 @@ export function apiRoute<
         : undefined;
       const result = await handler({
         request,
-        principal,
+        principal: principal as HandlerArgs<P, Q, B, A>["principal"],
         params: params as Out<P>,
         query: query as Out<Q>,
         body: body as Out<B>,
@@ -89,11 +105,21 @@ export function apiRoute<
   };
 }
 
-/** One budget per credential: an API key, or a JWT subject of an account. */
+/** One budget per credential: an API key, a JWT subject of an account, or a dashboard user. */
 export function rateLimitKey(principal: Principal): string {
-  return principal.actor.type === "api_key"
-    ? `key:${principal.actor.id}`
-    : `jwt:${principal.accountId}:${sha256(principal.actor.id)}`;
+  switch (principal.actor.type) {
+    case "api_key":
+      return `key:${principal.actor.id}`;
+    case "session":
+      return `session:${principal.actor.id}`;
+    case "jwt":
+      return `jwt:${principal.accountId}:${sha256(principal.actor.id)}`;
+  }
+}
+
+/** The client's address as the proxy in front reports it (Next.js sets x-forwarded-for itself). */
+export function clientIp(headers: Headers): string {
+  return headers.get("x-forwarded-for")?.split(",")[0]?.trim() || headers.get("x-real-ip") || "unknown";
 }
 
 export function errorResponse(error: unknown, request: Request, requestId: string): Response {

@@ -6,3 +6,8 @@ export function publicBaseUrl(): string {
   if (configured) return configured.replace(/\/+$/, "");
   return `http://localhost:${process.env.PORT ?? "3000"}`;
 }
+
+/** Whether anyone may create an account from the sign-in page (SIGNUP_ENABLED=false turns it off). */
+export function signUpEnabled(): boolean {
+  return (process.env.SIGNUP_ENABLED ?? "true").trim().toLowerCase() !== "false";
+}

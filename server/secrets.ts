@@ -62,7 +62,7 @@ export async function verifyPassword(password: string, stored: string): Promise<
  * generated once into the data directory's parent (0600), so the default set-up needs nothing. With
  * PostgreSQL every replica must share it, so it has to be configured.
  */
-function appSecret(): string {
+export function appSecret(): string {
   const configured = process.env.APP_SECRET;
   if (configured) {
     if (configured.length < 32) throw new Error("APP_SECRET must be at least 32 characters long");
@@ -100,4 +100,18 @@ export function decryptSecret(stored: string): string {
   const decipher = createDecipheriv("aes-256-gcm", encryptionKey(), Buffer.from(iv, "base64"));
   decipher.setAuthTag(Buffer.from(tag, "base64"));
   return Buffer.concat([decipher.update(Buffer.from(data, "base64")), decipher.final()]).toString("utf8");
+}
+
+/**
+ * The key of the dashboard's session cookies (next-auth JWTs). NEXTAUTH_SECRET when set; otherwise it
+ * is derived from APP_SECRET (itself generated on the embedded database), so the zero-config start
+ * needs nothing and PostgreSQL replicas that share APP_SECRET share sessions too.
+ */
+export function nextAuthSecret(): string {
+  const configured = process.env.NEXTAUTH_SECRET;
+  if (configured) {
+    if (configured.length < 32) throw new Error("NEXTAUTH_SECRET must be at least 32 characters long");
+    return configured;
+  }
+  return createHash("sha256").update(`switchboard:nextauth:${appSecret()}`).digest("base64url");
 }

@@ -16,3 +16,18 @@ export async function createJwt(accountId: string, userId: string, expiresInSeco
   const { token } = await mintJwt(kid, userId, expiresInSeconds);
   return { kid, token };
 }
+
+/** The dashboard's session cookie for a user, as next-auth would set it after sign-in. */
+export async function sessionCookie(userId: string, options: { maxAgeSeconds?: number; secret?: string } = {}) {
+  const { encode } = await import("next-auth/jwt");
+  const { nextAuthSecret } = await import("@/server/secrets");
+  const token = await encode({
+    token: { sub: userId },
+    secret: options.secret ?? nextAuthSecret(),
+    maxAge: options.maxAgeSeconds ?? 3600,
+  });
+  return `next-auth.session-token=${token}`;
+}
+
+/** Headers of a same-origin dashboard request (PUBLIC_BASE_URL is http://switchboard.test in tests). */
+export const browser = (cookie: string, origin = "http://switchboard.test") => ({ cookie, origin });

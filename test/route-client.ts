@@ -10,6 +10,13 @@ import * as serverRoute from "@/app/api/servers/[serverId]/route";
 import * as tokenRoute from "@/app/api/servers/[serverId]/token/route";
 import * as serversRoute from "@/app/api/servers/route";
 import { assertMatchesContract } from "@/test/openapi-contract";
+import * as apiKeyRoute from "@/app/api/api-keys/[id]/route";
+import * as apiKeysRoute from "@/app/api/api-keys/route";
+import * as auditRoute from "@/app/api/audit/route";
+import * as jwtKeyRoute from "@/app/api/jwt-keys/[id]/route";
+import * as jwtKeysRoute from "@/app/api/jwt-keys/route";
+import * as membersRoute from "@/app/api/members/route";
+import * as signupRoute from "@/app/api/signup/route";
 
 type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
 type RouteModule = Partial<Record<"GET" | "POST" | "PUT" | "DELETE", Handler>>;
@@ -23,6 +30,13 @@ const routes: [RegExp, RouteModule][] = [
   [/^\/api\/connectors\/(?<connectorId>[^/]+)\/refresh$/, connectorRefreshRoute],
   [/^\/api\/connectors\/(?<connectorId>[^/]+)\/credentials$/, connectorCredentialsRoute],
   [/^\/api\/connectors\/(?<connectorId>[^/]+)\/credentials\/(?<credentialId>[^/]+)$/, connectorCredentialRoute],
+  [/^\/api\/api-keys$/, apiKeysRoute],
+  [/^\/api\/api-keys\/(?<id>[^/]+)$/, apiKeyRoute],
+  [/^\/api\/jwt-keys$/, jwtKeysRoute],
+  [/^\/api\/jwt-keys\/(?<id>[^/]+)$/, jwtKeyRoute],
+  [/^\/api\/members$/, membersRoute],
+  [/^\/api\/audit$/, auditRoute],
+  [/^\/api\/signup$/, signupRoute],
 ];
 
 export type CallOptions = { headers?: Record<string, string>; body?: unknown; rawBody?: string };

@@ -148,6 +148,11 @@ export const listServersQuerySchema = z.object({
     .max(100, "Must be at most 100 characters")
     .optional()
     .meta({ description: "Only servers whose name contains this, case-insensitively", examples: ["support"] }),
+  // Beyond Alloy: the dashboard sorts by creation time both ways (newest first stays the default).
+  order: z
+    .enum(["newest", "oldest"], { message: "Must be newest or oldest" })
+    .optional()
+    .meta({ description: "Sort by creation time (default newest first)" }),
 });
 
 export const deleteServerQuerySchema = z.object({

@@ -3,14 +3,21 @@ import { decodeProtectedHeader, errors as joseErrors, jwtVerify } from "jose";
 import { db } from "@/server/db";
 import { ApiError } from "@/server/errors";
 import { decryptSecret, safeEqual, sha256 } from "@/server/secrets";
+import { isSameOrigin, sessionUserFromHeaders } from "@/server/auth/session";
 import { MAX_USER_ID_LENGTH } from "@/lib/schemas/server";
 
 /** Who is calling: an account, the end user the call acts as, and the credential that proved it. */
 export type Principal = {
   accountId: string;
   userId: string;
-  actor: { type: "api_key" | "jwt"; id: string };
+  /** `session`: the dashboard's next-auth cookie (the id is the dashboard user's id). */
+  actor: { type: "api_key" | "jwt" | "session"; id: string };
 };
+
+/** What the cookie path needs to know about the request besides its headers (the CSRF rule). */
+export type RequestInfo = { method: string; url: string };
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 const JWT_CLOCK_TOLERANCE_SECONDS = 30;
 // lastUsedAt is for humans ("used 3 minutes ago"): writing it on every request would turn each read
@@ -32,9 +39,11 @@ const looksLikeJwt = (token: string) => /^[\w-]+\.[\w-]+\.[\w-]+$/.test(token);
 /**
  * Authenticates a request by API.md section 2: `Authorization: Bearer <API key | JWT>`, or
  * `x-alloy-user-token: <JWT>` when there is no Authorization header; `x-alloy-userid` then selects
- * the end user where the credential allows it.
+ * the end user where the credential allows it. Without either, the dashboard's session cookie: it acts
+ * as the signed-in user (whose id is also the end-user id of the owner's default API key), and a
+ * cookie-authenticated mutation must come from the app's own origin (CSRF).
  */
-export async function authenticate(headers: Headers): Promise<Principal> {
+export async function authenticate(headers: Headers, request?: RequestInfo): Promise<Principal> {
   const authorization = headers.get("authorization");
   const userToken = headers.get("x-alloy-user-token");
   let principal: Principal & { canActAsAnyUser: boolean };
@@ -44,7 +53,7 @@ export async function authenticate(headers: Headers): Promise<Principal> {
   } else if (userToken) {
     principal = await verifyJwt(userToken.trim());
   } else {
-    throw unauthorized("Missing credentials: send Authorization: Bearer <API key or JWT>");
+    principal = await verifySession(headers, request);
   }
 
   const requestedUser = headers.get("x-alloy-userid");
@@ -61,7 +70,9 @@ export async function authenticate(headers: Headers): Promise<Principal> {
       "FORBIDDEN",
       principal.actor.type === "jwt"
         ? "A JWT caller cannot act as another user (x-alloy-userid)"
-        : "This API key may not act as another user (x-alloy-userid)",
+        : principal.actor.type === "session"
+          ? "A dashboard session cannot act as another user (x-alloy-userid)"
+          : "This API key may not act as another user (x-alloy-userid)",
     );
   }
   return stripFlags({ ...principal, userId: requestedUser });
@@ -124,6 +135,27 @@ async function verifyJwt(token: string) {
     accountId: signingKey.accountId,
     userId: claimed,
     actor: { type: "jwt" as const, id: claimed },
+    canActAsAnyUser: false,
+  };
+}
+
+async function verifySession(headers: Headers, request: RequestInfo | undefined) {
+  const user = await sessionUserFromHeaders(headers);
+  if (user === undefined) throw unauthorized("Missing credentials: send Authorization: Bearer <API key or JWT>");
+  if (user === null) throw unauthorized("Session expired or invalid: sign in again");
+  // Callers that do not say what the request is (method, URL) cannot be checked for CSRF: no cookies.
+  if (!request) throw unauthorized("Missing credentials: send Authorization: Bearer <API key or JWT>");
+  // Browsers attach cookies to cross-site requests too; Origin (or Referer) tells whether our pages sent it.
+  if (!SAFE_METHODS.has(request.method.toUpperCase()) && !isSameOrigin({ headers, url: request.url })) {
+    throw new ApiError(
+      "FORBIDDEN",
+      "Cross-origin request refused: cookie-authenticated changes must come from this site",
+    );
+  }
+  return {
+    accountId: user.accountId,
+    userId: user.id,
+    actor: { type: "session" as const, id: user.id },
     canActAsAnyUser: false,
   };
 }

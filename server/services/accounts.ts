@@ -1,18 +1,12 @@
 import "server-only";
-import { z } from "zod";
+import { type z } from "zod";
 import { db } from "@/server/db";
 import { ApiError } from "@/server/errors";
 import { isUniqueViolation } from "@/server/db-errors";
 import { hashPassword, newId } from "@/server/secrets";
+import { signUpSchema } from "@/lib/schemas/account";
 
-export const createAccountSchema = z.strictObject({
-  email: z
-    .email("Must be an email address")
-    .max(320)
-    .transform((e) => e.toLowerCase()),
-  password: z.string().min(8, "Password must be at least 8 characters").max(200),
-  name: z.string().trim().min(1).max(100).optional(),
-});
+export const createAccountSchema = signUpSchema;
 
 /** Creates an account and its owner (a dashboard user). */
 export async function createAccount(input: z.input<typeof createAccountSchema>) {
@@ -38,4 +32,39 @@ export async function findUserByEmail(email: string) {
   const user = await db().user.findUnique({ where: { email: email.toLowerCase() } });
   if (!user) throw new ApiError("NOT_FOUND", `No user with email ${email}`);
   return user;
+}
+
+/** The dashboard users of an account (owner and members). */
+export function listMembers(accountId: string) {
+  return db().user.findMany({
+    where: { accountId },
+    orderBy: { createdAt: "asc" },
+    select: { id: true, email: true, name: true, role: true, createdAt: true },
+  });
+}
+
+/** Adds a member (role MEMBER) to an account. Only the owner may do it. */
+export async function addMember(
+  accountId: string,
+  actorRole: "OWNER" | "MEMBER",
+  input: z.output<typeof signUpSchema>,
+) {
+  if (actorRole !== "OWNER") throw new ApiError("FORBIDDEN", "Only the account owner can add members");
+  const passwordHash = await hashPassword(input.password);
+  try {
+    return await db().user.create({
+      data: { id: newId("usr"), accountId, email: input.email, name: input.name ?? null, passwordHash, role: "MEMBER" },
+      select: { id: true, email: true, name: true, role: true, createdAt: true },
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) {
+      throw new ApiError("CONFLICT", `A user with email ${input.email} already exists`, { field: "email" });
+    }
+    throw error;
+  }
+}
+
+export async function roleOf(userId: string): Promise<"OWNER" | "MEMBER"> {
+  const user = await db().user.findUnique({ where: { id: userId }, select: { role: true } });
+  return user?.role ?? "MEMBER";
 }

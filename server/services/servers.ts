@@ -212,7 +212,8 @@ export async function listServers(principal: Principal, query: ListServersQuery)
     db().mcpServer.findMany({
       where,
       include: serverInclude,
-      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      orderBy:
+        query.order === "oldest" ? [{ createdAt: "asc" }, { id: "asc" }] : [{ createdAt: "desc" }, { id: "desc" }],
       take: query.limit,
       skip: query.offset,
     }),

@@ -145,7 +145,9 @@ describe("the API docs over HTTP", () => {
         expect(css, `${asset} loads nothing from elsewhere`).not.toMatch(/(?:url\(|@import\s*)["']?(?:https?:)?\/\//);
       }
     }
-    const landing = await (await fetch(`${app.baseUrl}/`)).text();
-    expect(landing).toContain('href="/docs/api"');
+    // The landing page leads to the dashboard (sign-in when signed out), which links the docs.
+    const landing = await fetch(`${app.baseUrl}/`);
+    expect(new URL(landing.url).pathname).toBe("/sign-in");
+    expect(await landing.text()).toContain('href="/docs/api"');
   });
 });

@@ -1,0 +1,28 @@
+// Formatting shared by the dashboard's pages. A fixed locale keeps server and browser output equal.
+const dateTime = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short" });
+const number = new Intl.NumberFormat("en");
+
+export const formatDateTime = (iso: string | null | undefined) => (iso ? dateTime.format(new Date(iso)) : "—");
+export const formatNumber = (n: number) => number.format(n);
+
+export function plural(n: number, one: string, many = `${one}s`) {
+  return `${formatNumber(n)} ${n === 1 ? one : many}`;
+}
+
+/** "3 tokens, 12 sessions, 1,204 tool-call records": what a delete takes with it, zeros left out. */
+export function describeImpact(impact: {
+  accessTokens: number;
+  sessions: number;
+  toolCalls: number;
+  userBindings: number;
+  restrictions: number;
+}) {
+  const parts = [
+    impact.accessTokens ? plural(impact.accessTokens, "token") : null,
+    impact.sessions ? plural(impact.sessions, "session") : null,
+    impact.toolCalls ? plural(impact.toolCalls, "tool-call record") : null,
+    impact.userBindings ? plural(impact.userBindings, "end-user binding") : null,
+    impact.restrictions ? plural(impact.restrictions, "restriction") : null,
+  ].filter(Boolean);
+  return parts.length ? parts.join(", ") : "nothing else";
+}

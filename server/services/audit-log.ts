@@ -1,0 +1,54 @@
+import "server-only";
+import { db } from "@/server/db";
+import { type Prisma } from "@/server/generated/prisma/client";
+import { type AuditQuery } from "@/lib/schemas/account";
+
+/** The account's audit events, newest first. Events keep the server's id and name as text, so they outlive it. */
+export async function listAuditEvents(accountId: string, query: AuditQuery) {
+  const where: Prisma.AuditEventWhereInput = {
+    accountId,
+    ...(query.serverId ? { serverId: query.serverId } : {}),
+    ...(query.action ? { action: query.action } : {}),
+    ...(query.q
+      ? {
+          OR: [
+            { serverName: { contains: query.q, mode: "insensitive" } },
+            { serverId: { contains: query.q, mode: "insensitive" } },
+          ],
+        }
+      : {}),
+  };
+  const [rows, count] = await Promise.all([
+    db().auditEvent.findMany({
+      where,
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      take: query.limit,
+      skip: query.offset,
+    }),
+    db().auditEvent.count({ where }),
+  ]);
+  // Dashboard users are shown by email; other actors by their credential id.
+  const userIds = [...new Set(rows.filter((r) => r.actorType === "session").map((r) => r.actorId))];
+  const users = userIds.length
+    ? await db().user.findMany({ where: { id: { in: userIds }, accountId }, select: { id: true, email: true } })
+    : [];
+  const emailOf = new Map(users.map((u) => [u.id, u.email]));
+  return {
+    events: rows.map((r) => ({
+      id: r.id,
+      action: r.action,
+      serverId: r.serverId,
+      serverName: r.serverName,
+      actorType: r.actorType,
+      actorId: r.actorId,
+      actorLabel: emailOf.get(r.actorId) ?? r.actorId,
+      oldValues: r.oldValues,
+      newValues: r.newValues,
+      createdAt: r.createdAt.toISOString(),
+    })),
+    count,
+    limit: query.limit,
+    offset: query.offset,
+    hasMore: query.offset + rows.length < count,
+  };
+}
