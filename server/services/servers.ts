@@ -165,6 +165,18 @@ async function findOwned(tx: Tx, principal: Principal, serverId: string) {
   return server;
 }
 
+/**
+ * findOwned for a change: first takes the server row's lock, so that every writer of one server (update,
+ * rotate, delete) runs after the others in one order — server row, then its children. Without it, on
+ * PostgreSQL a rotation and a delete deadlocked, an update or rotation racing a delete failed on the
+ * vanished row, and concurrent rotations each left the token another had just minted valid (found by
+ * the concurrency suite). A writer that waited for a delete then finds nothing: 404.
+ */
+async function lockOwned(tx: Tx, principal: Principal, serverId: string) {
+  await tx.$queryRaw`SELECT id FROM "McpServer" WHERE id = ${serverId} AND "accountId" = ${principal.accountId} FOR UPDATE`;
+  return findOwned(tx, principal, serverId);
+}
+
 const nameConflict = (name: string) =>
   new ApiError("CONFLICT", `A server named "${name}" already exists`, { field: "name" });
 
@@ -235,7 +247,7 @@ export async function getServer(principal: Principal, serverId: string): Promise
 export async function updateServer(principal: Principal, serverId: string, input: UpdateServerInput): Promise<Server> {
   try {
     const server = await db().$transaction(async (tx) => {
-      const before = await findOwned(tx, principal, serverId);
+      const before = await lockOwned(tx, principal, serverId);
       await tx.mcpServer.update({
         where: { id: serverId },
         data: {
@@ -275,7 +287,7 @@ export async function rotateToken(
   const graceSeconds = input.graceSeconds ?? 0;
   const token = mintToken(serverId, input.tokenExpiresInDays ?? DEFAULT_TOKEN_DAYS);
   const server = await db().$transaction(async (tx) => {
-    const before = await findOwned(tx, principal, serverId);
+    const before = await lockOwned(tx, principal, serverId);
     const now = new Date();
     const current = { serverId, revokedAt: null, graceUntil: null };
     if (graceSeconds > 0) {
@@ -325,7 +337,7 @@ export async function previewDelete(principal: Principal, serverId: string): Pro
  */
 export async function deleteServer(principal: Principal, serverId: string): Promise<DeleteServerResult> {
   await db().$transaction(async (tx) => {
-    const server = await findOwned(tx, principal, serverId);
+    const server = await lockOwned(tx, principal, serverId);
     // Scoped again in the delete itself: a concurrent delete that won leaves nothing to remove here.
     const { count } = await tx.mcpServer.deleteMany({
       where: { ...inAccount(principal, serverId), ownerUserId: principal.userId },

@@ -382,3 +382,46 @@ describe("DELETE /api/servers/{serverId}?dryRun", () => {
     expect(await db().mcpServer.findUnique({ where: { id: server.serverId } })).not.toBeNull();
   });
 });
+
+// Found by the fuzz suite: the database cannot store these, and answered 500.
+describe("text the database cannot store", () => {
+  it.each([
+    ["a NUL in a body field", "POST", "/api/servers", { name: "nul", description: "a\u0000b" }, "description"],
+    [
+      "an unpaired surrogate in a body field",
+      "POST",
+      "/api/servers",
+      { name: "lone", description: "\ud800" },
+      "description",
+    ],
+    [
+      "a NUL in a restriction value",
+      "POST",
+      "/api/servers",
+      { name: "nul2", restrictions: { users: { mode: "allowlist", allowedIds: ["\u0000"] } } },
+      "restrictions.users.allowedIds.0",
+    ],
+    ["a NUL in ?q=", "GET", "/api/servers?q=a%00b", undefined, "q"],
+  ])("refuses %s with 400 naming the field", async (_what, method, url, body, path) => {
+    const tenant = await createTenant();
+    const before = await db().mcpServer.count();
+    const res = await call(method, url, { headers: bearer(tenant.key), body });
+    expect(res.status, res.text).toBe(400);
+    expect(res.body.error.code).toBe("INVALID_REQUEST");
+    expect(res.body.error.details.issues[0]).toEqual({
+      path,
+      message: "Must not contain NUL characters or unpaired surrogates",
+    });
+    expect(await db().mcpServer.count()).toBe(before);
+  });
+
+  it("still accepts astral characters (a well-formed surrogate pair)", async () => {
+    const tenant = await createTenant();
+    const res = await call("POST", "/api/servers", {
+      headers: bearer(tenant.key),
+      body: { name: "emoji", description: "rocket 🚀" },
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.description).toBe("rocket 🚀");
+  });
+});
