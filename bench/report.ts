@@ -225,6 +225,11 @@ export function buildResults(m: Measured): Results {
         get: baseline.reads.get.sequential.latency,
       },
       { layer: "service function through Prisma, in process", list: m.service.list, get: m.service.get },
+      {
+        layer: "proposed fix: one statement through Prisma $queryRaw, in process",
+        list: m.service.proposedList,
+        get: m.service.proposedGet,
+      },
       { layer: "API-key check through Prisma, in process", list: m.service.authenticate, get: m.service.authenticate },
       { layer: "HTTP floor: 401 without credentials (no database)", list: api.floor.latency, get: api.floor.latency },
       {
