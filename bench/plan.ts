@@ -42,7 +42,7 @@ export const FULL_PLAN: Plan = {
     { rows: 0, repetitions: 20 },
     { rows: 1_000, repetitions: 10 },
     { rows: 10_000, repetitions: 5 },
-    { rows: 100_000, repetitions: 3 },
+    { rows: 100_000, repetitions: 5 },
   ],
   underLoad: { rows: 100_000, deletes: 2, readers: [4, 10], settleMs: 1_000 },
   timeoutMs: 30 * 60_000,

@@ -28,6 +28,8 @@ const log = (line: string) => console.log(`[bench ${new Date().toISOString().sli
 
 const cleanups: (() => Promise<void>)[] = [];
 let cleaning: Promise<void> | undefined;
+/** Set by Ctrl-C / SIGTERM: the measurements then fail as the server goes away, which is no news. */
+let interrupted = false;
 function cleanup(): Promise<void> {
   cleaning ??= (async () => {
     for (const step of cleanups.reverse()) {
@@ -42,6 +44,7 @@ function cleanup(): Promise<void> {
 }
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => {
+    interrupted = true;
     console.error(`[bench] ${signal}: stopping the server and dropping the database`);
     void cleanup().finally(() => process.exit(130));
   });
@@ -390,7 +393,7 @@ main().then(
   () => process.exit(0),
   async (error: unknown) => {
     const failure = asError(error);
-    console.error(`[bench] failed: ${failure.stack ?? failure.message}`);
+    if (!interrupted) console.error(`[bench] failed: ${failure.stack ?? failure.message}`);
     await cleanup();
     process.exit(1);
   },
