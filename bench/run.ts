@@ -261,9 +261,9 @@ type Operation = {
 };
 
 /**
- * List readers at full concurrency while servers with many rows are deleted: the list latencies of
- * responses whose lifetime overlaps a delete are the ones a delete could have stalled. The readers'
- * latencies before the first delete are the control.
+ * List readers at a given concurrency while servers with many rows are deleted: the latencies of the
+ * list responses whose lifetime overlaps a delete are the ones a delete could have stalled. The
+ * readers' latencies before the first delete are the control.
  */
 async function readersDuringDeletes(
   server: RunningServer,
