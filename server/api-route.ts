@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { type z } from "zod";
 import { authenticate, type Principal } from "@/server/auth/authenticate";
 import { ApiError } from "@/server/errors";
-import { loggablePath, logger } from "@/server/logger";
+import { loggablePath, logger, logRequest } from "@/server/logger";
 import { consumeRateLimit } from "@/server/rate-limit";
 import { sha256 } from "@/server/secrets";
 
@@ -94,13 +94,7 @@ export function apiRoute<
     for (const [name, value] of Object.entries(rateLimitHeaders)) {
       if (!response.headers.has(name)) response.headers.set(name, value);
     }
-    logger.info("request", {
-      requestId,
-      method: request.method,
-      path: loggablePath(new URL(request.url).pathname),
-      status: response.status,
-      durationMs: Math.round(performance.now() - started),
-    });
+    logRequest(request, response, requestId, started);
     return response;
   };
 }

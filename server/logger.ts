@@ -22,3 +22,14 @@ export const logger = {
 export function loggablePath(pathname: string): string {
   return pathname.replace(/^(\/mcp\/[^/]+\/)[^/]+/, "$1***");
 }
+
+/** The one line every answered request leaves: ids, path (token masked), status and duration. */
+export function logRequest(request: Request, response: Response, requestId: string, startedAt: number) {
+  logger.info("request", {
+    requestId,
+    method: request.method,
+    path: loggablePath(new URL(request.url).pathname),
+    status: response.status,
+    durationMs: Math.round(performance.now() - startedAt),
+  });
+}

@@ -11,7 +11,7 @@ import { errorResponse, MAX_BODY_BYTES, rateLimitKey } from "@/server/api-route"
 import { authenticate } from "@/server/auth/authenticate";
 import { publicBaseUrl } from "@/server/config";
 import { ApiError } from "@/server/errors";
-import { loggablePath, logger } from "@/server/logger";
+import { logRequest } from "@/server/logger";
 import { userRefusal } from "@/server/mcp/policy";
 import { addSession, forgetSession, getSession } from "@/server/mcp/sessions";
 import { createProtocolServer, type ToolContext } from "@/server/mcp/tools";
@@ -235,12 +235,6 @@ export async function handleMcpRequest(request: Request, serverId: string, token
   } catch {
     // Some SDK responses carry immutable headers; the id is a convenience only.
   }
-  logger.info("request", {
-    requestId,
-    method: request.method,
-    path: loggablePath(new URL(request.url).pathname),
-    status: response.status,
-    durationMs: Math.round(performance.now() - started),
-  });
+  logRequest(request, response, requestId, started);
   return response;
 }
