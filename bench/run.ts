@@ -156,6 +156,7 @@ async function runApi(
   const reader = { authorization: `Bearer ${tenant.reader.key}` };
   const writer = { authorization: `Bearer ${tenant.writer.key}` };
   const getId = (i: number) => seeded.listIds[(i * 7919) % seeded.listIds.length]!;
+  const mcpUrl = await createMcpServer(server, writer);
   let created = 0;
   let updated = 0;
   const operations: Record<ApiOperation, Operation> = {
@@ -174,6 +175,12 @@ async function runApi(
         const id = seeded.putIds[n % seeded.putIds.length]!;
         return { method: "PUT", path: `/api/servers/${id}`, body: { description: `Updated by the bench, #${n}` } };
       },
+    },
+    // MCP over the token URL, stateless: one POST per JSON-RPC request, no Mcp-Session-Id.
+    toolsList: { headers: MCP_HEADERS, request: (i) => mcpRequest(mcpUrl, i, "tools/list", {}) },
+    toolsCall: {
+      headers: MCP_HEADERS,
+      request: (i) => mcpRequest(mcpUrl, i, "tools/call", { name: MCP_TOOL, arguments: {} }),
     },
   };
 
@@ -254,11 +261,58 @@ async function runApi(
   return { load: api, floor, deletes, readers, rssMaxBytes: rssMax };
 }
 
-type ApiOperation = "list" | "get" | "post" | "put";
+type ApiOperation = "list" | "get" | "post" | "put" | "toolsList" | "toolsCall";
 type Operation = {
   headers: Record<string, string>;
   request: (i: number) => { method: "GET" | "POST" | "PUT"; path: string; body?: unknown };
 };
+
+/** A built-in tool that needs no upstream connector: it answers with the account's connectors. */
+const MCP_TOOL = "list_connectors_alloy";
+const MCP_HEADERS = { accept: "application/json, text/event-stream" };
+const mcpRequest = (path: string, i: number, method: string, params: unknown) =>
+  ({ method: "POST", path, body: { jsonrpc: "2.0", id: i + 1, method, params } }) as const;
+
+/**
+ * Creates the server the MCP phases call, through the API (the access token's hash is stored by the
+ * product; the create answer is the only place the token itself appears), and checks once that both
+ * requests succeed as JSON-RPC too: autocannon only sees the HTTP status, and a JSON-RPC error is a 200.
+ * Returns the token URL's path.
+ */
+async function createMcpServer(server: RunningServer, writer: Record<string, string>): Promise<string> {
+  const created = await timedRequest(
+    `${server.baseUrl}/api/servers`,
+    {
+      method: "POST",
+      headers: { ...writer, "content-type": "application/json" },
+      body: JSON.stringify({ name: "Bench MCP" }),
+    },
+    201,
+  );
+  const { serverId, accessToken } = created.body as { serverId: string; accessToken: string };
+  const path = `/mcp/${serverId}/${accessToken}`;
+  const check = async (method: string, params: unknown, expect: (result: unknown) => boolean) => {
+    const { body } = await timedRequest(
+      `${server.baseUrl}${path}`,
+      {
+        method: "POST",
+        headers: { ...MCP_HEADERS, "content-type": "application/json" },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 0, method, params }),
+      },
+      200,
+    );
+    const { result } = body as { result?: unknown };
+    if (!expect(result)) throw new Error(`MCP ${method} did not answer as expected: ${JSON.stringify(body)}`);
+  };
+  await check("tools/list", {}, (result) =>
+    ((result as { tools?: { name: string }[] } | undefined)?.tools ?? []).some((tool) => tool.name === MCP_TOOL),
+  );
+  await check("tools/call", { name: MCP_TOOL, arguments: {} }, (result) => {
+    const answer = result as { isError?: boolean; content?: unknown[] } | undefined;
+    return answer !== undefined && answer.isError !== true && (answer.content?.length ?? 0) > 0;
+  });
+  return path;
+}
 
 /**
  * List readers at a given concurrency while servers with many rows are deleted: the latencies of the
@@ -361,7 +415,13 @@ async function main() {
   const service = await serviceTimings(tenant, seeded, plan);
   log(`service through Prisma: list p50 ${service.list.p50.toFixed(2)} ms, get p50 ${service.get.p50.toFixed(2)} ms`);
 
-  const server = await startServer({ ...database.env, APP_SECRET: process.env.APP_SECRET });
+  const server = await startServer({
+    ...database.env,
+    APP_SECRET: process.env.APP_SECRET,
+    // The per-credential budget (100 a minute by default) would answer 429 within the first second of
+    // load; the limiter still runs on every request, it just never refuses.
+    RATE_LIMIT_PER_MINUTE: String(1e9),
+  });
   cleanups.push(() => server.stop());
   const idleRss = server.rss();
   log(`server pid ${server.pid} at ${server.baseUrl}, RSS ${(idleRss / 2 ** 20).toFixed(0)} MB idle`);
