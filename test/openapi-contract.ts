@@ -76,9 +76,9 @@ export function findOperation(method: string, pathname: string): Operation | und
 }
 
 /** Throws when the answer is not one the document describes for this request. Every REST route is documented. */
-// The dashboard's session-only routes (cookie auth, not part of the backend REST API) are not in
-// openapi.json yet. TODO: document them, then empty this list.
-export const NOT_YET_DOCUMENTED: RegExp[] = [/^\/api\/(api-keys|jwt-keys|members|audit|signup|e2e)(\/|$)/];
+// Not in openapi.json, on purpose: /api/e2e is a test-only route (the Playwright suite's seeding hook) that
+// exists only when E2E_SEED_SECRET is set, so it is no part of the API a client can call.
+export const NOT_YET_DOCUMENTED: RegExp[] = [/^\/api\/e2e(\/|$)/];
 
 export function assertMatchesContract({ method, url, status, headers, text }: ContractResponse): void {
   // Next answers an unknown method of a route with 405 and no body; such routes are not operations.

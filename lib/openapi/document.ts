@@ -46,6 +46,35 @@ import {
 } from "@/lib/schemas/error";
 import { serverParamsSchema } from "@/lib/schemas/params";
 import {
+  auditQuerySchema,
+  createApiKeySchema,
+  createMemberSchema,
+  idParamsSchema,
+  signUpSchema,
+} from "@/lib/schemas/account";
+import {
+  apiKeyListSchema,
+  apiKeySchema,
+  apiKeyWithSecretSchema,
+  auditPageSchema,
+  createdJwtKeySchema,
+  jwtKeyListSchema,
+  memberListSchema,
+  memberSchema,
+  revokedJwtKeySchema,
+  signUpResultSchema,
+  type ApiKey,
+  type ApiKeyList,
+  type ApiKeyWithSecret,
+  type AuditPage,
+  type CreatedJwtKey,
+  type JwtKeyList,
+  type Member,
+  type MemberList,
+  type RevokedJwtKey,
+  type SignUpResult,
+} from "@/lib/schemas/account-responses";
+import {
   createServerSchema,
   deleteServerQuerySchema,
   listServersQuerySchema,
@@ -69,6 +98,7 @@ import {
 const TAG = "Server Management";
 const CONNECTORS_TAG = "Connectors";
 const CREDENTIALS_TAG = "Credentials";
+const ACCOUNT_TAG = "Account";
 const JSON_TYPE = "application/json";
 // Either credential works on every route (API.md section 2): listed as alternatives.
 const security: Record<string, string[]>[] = [{ bearerAuth: [] }, { userTokenAuth: [] }];
@@ -743,6 +773,370 @@ const deleteCredentialOp: ZodOpenApiOperationObject = {
 };
 
 // ---------------------------------------------------------------------------------------------------
+// The dashboard's own routes: API keys, JWT signing keys, members and the audit log answer a signed-in
+// dashboard user only (the next-auth session cookie; an API key or JWT gets 403), and sign-up answers
+// anyone. Examples carry no secret: the one new API key shown is a placeholder.
+
+const sessionSecurity: Record<string, string[]>[] = [{ sessionCookie: [] }];
+
+const exampleApiKey: ApiKey = {
+  id: "key_0123456789abcdef0123456789abcdef",
+  name: "CI deploys",
+  prefix: "sbk_Ab12",
+  lastFour: "wXyZ",
+  defaultUserId: "usr_0123456789abcdef0123456789abcdef",
+  canActAsAnyUser: false,
+  lastUsedAt: null,
+  revokedAt: null,
+  createdAt: "2026-11-28T09:30:00.000Z",
+};
+const exampleApiKeyList: ApiKeyList = { apiKeys: [exampleApiKey] };
+const exampleApiKeyWithSecret: ApiKeyWithSecret = { ...exampleApiKey, key: "sbk_<the new key, shown once>" };
+const exampleRevokedApiKey: ApiKey = { ...exampleApiKey, revokedAt: "2026-11-29T09:30:00.000Z" };
+const exampleKid = "kid_0123456789abcdef01234567";
+const exampleJwtKeyList: JwtKeyList = {
+  jwtKeys: [{ kid: exampleKid, createdAt: "2026-11-28T09:30:00.000Z", revokedAt: null }],
+};
+const exampleCreatedJwtKey: CreatedJwtKey = { kid: exampleKid };
+const exampleRevokedJwtKey: RevokedJwtKey = { kid: exampleKid, revoked: true };
+const exampleMember: Member = {
+  id: "usr_89abcdef0123456789abcdef01234567",
+  email: "grace@example.com",
+  name: "Grace",
+  role: "MEMBER",
+  createdAt: "2026-11-28T09:30:00.000Z",
+};
+const exampleMemberList: MemberList = {
+  members: [
+    {
+      ...exampleMember,
+      id: "usr_0123456789abcdef0123456789abcdef",
+      email: "ada@example.com",
+      name: "Ada",
+      role: "OWNER",
+    },
+    exampleMember,
+  ],
+};
+const exampleAuditPage: AuditPage = {
+  events: [
+    {
+      id: "aud_0123456789abcdef0123456789abcdef",
+      action: "server.updated",
+      serverId: exampleServer.serverId,
+      serverName: exampleServer.name,
+      actorType: "session",
+      actorId: "usr_0123456789abcdef0123456789abcdef",
+      actorLabel: "ada@example.com",
+      oldValues: { description: "v1" },
+      newValues: { description: "v2" },
+      createdAt: "2026-11-28T09:30:00.000Z",
+    },
+  ],
+  count: 1,
+  limit: 50,
+  offset: 0,
+  hasMore: false,
+};
+const exampleSignUp: SignUpResult = {
+  accountId: "acc_0123456789abcdef0123456789abcdef",
+  userId: "usr_0123456789abcdef0123456789abcdef",
+};
+
+const sessionUnauthorized: ZodOpenApiResponseObject = {
+  id: "SessionUnauthorized",
+  ...jsonResponse("Not signed in, or the session expired", unauthorizedErrorSchema, {
+    missing: errorExample(
+      "No session cookie",
+      "UNAUTHORIZED",
+      "Missing credentials: send Authorization: Bearer <API key or JWT>",
+    ),
+    expired: errorExample("Session expired or invalid", "UNAUTHORIZED", "Session expired or invalid: sign in again"),
+  }),
+};
+
+const sessionForbidden = (examples: Examples = {}) =>
+  jsonResponse(
+    "Forbidden: not a dashboard session, a cross-origin change, or a user the session may not act as",
+    forbiddenErrorSchema,
+    {
+      notSession: errorExample(
+        "An API key or JWT instead of the session cookie",
+        "FORBIDDEN",
+        "This operation is only available to a signed-in dashboard user",
+      ),
+      crossOrigin: errorExample(
+        "A change sent from another site",
+        "FORBIDDEN",
+        "Cross-origin request refused: cookie-authenticated changes must come from this site",
+      ),
+      actAsUser: errorExample(
+        "x-alloy-userid naming another user",
+        "FORBIDDEN",
+        "A dashboard session cannot act as another user (x-alloy-userid)",
+      ),
+      ...examples,
+    },
+  );
+
+const keyIdParams = z.object({
+  id: idParamsSchema.shape.id.meta({
+    description: "API key ID (`key_…`, not the key itself)",
+    examples: ["key_0123456789abcdef0123456789abcdef"],
+  }),
+});
+const kidParams = z.object({
+  id: idParamsSchema.shape.id.meta({ description: "Signing key ID (`kid_…`)", examples: [exampleKid] }),
+});
+
+const signUpBodyExamples: Examples = {
+  badEmail: errorExample("Not an email", "INVALID_REQUEST", "Invalid request body", {
+    issues: [{ path: "email", message: "Must be an email address" }],
+  }),
+  shortPassword: errorExample("Password too short", "INVALID_REQUEST", "Invalid request body", {
+    issues: [{ path: "password", message: "Password must be at least 8 characters" }],
+  }),
+  notJson: errorExample("The body is not JSON", "INVALID_REQUEST", "Request body is not valid JSON"),
+};
+
+const emailTaken: ZodOpenApiResponseObject = {
+  id: "EmailConflict",
+  ...jsonResponse("Conflict: a user with that email already exists", conflictErrorSchema, {
+    emailTaken: errorExample("Email taken", "CONFLICT", "A user with email ada@example.com already exists", {
+      field: "email",
+    }),
+  }),
+};
+
+const sessionInvalid = invalidRequest({ userIdTooLong }, "Invalid request");
+
+const listApiKeysOp: ZodOpenApiOperationObject = {
+  operationId: "list-api-keys",
+  tags: [ACCOUNT_TAG],
+  summary: "List API keys",
+  description:
+    "The account's API keys, newest first, revoked ones included. Keys are never returned, only their prefix and last four characters.",
+  security: sessionSecurity,
+  responses: {
+    200: jsonResponse("The account's API keys", apiKeyListSchema, { list: example("One key", exampleApiKeyList) }),
+    400: sessionInvalid,
+    401: sessionUnauthorized,
+    403: sessionForbidden(),
+    429: rateLimited,
+    500: internalError,
+  },
+};
+
+const createApiKeyOp: ZodOpenApiOperationObject = {
+  operationId: "create-api-key",
+  tags: [ACCOUNT_TAG],
+  summary: "Create API key",
+  description:
+    "Creates an API key that acts as the signed-in user. `key` is in this answer only: only its hash is stored.",
+  security: sessionSecurity,
+  requestBody: jsonBody(
+    createApiKeySchema.meta({ id: "CreateApiKeyRequest", description: "Unknown fields are refused" }),
+    {
+      named: example("Named", { name: "CI deploys" }),
+      actAsAny: example("May act as any end user", { name: "Backend", canActAsAnyUser: true }),
+    },
+  ),
+  responses: {
+    201: jsonResponse("API key created, with the key (shown once)", apiKeyWithSecretSchema, {
+      created: example("Created", exampleApiKeyWithSecret),
+    }),
+    400: invalidRequest({
+      missingName: errorExample("No name", "INVALID_REQUEST", "Invalid request body", {
+        issues: [{ path: "name", message: "Name is required" }],
+      }),
+      notJson: errorExample("The body is not JSON", "INVALID_REQUEST", "Request body is not valid JSON"),
+    }),
+    401: sessionUnauthorized,
+    403: sessionForbidden(),
+    413: payloadTooLarge,
+    429: rateLimited,
+    500: internalError,
+  },
+};
+
+const revokeApiKeyOp: ZodOpenApiOperationObject = {
+  operationId: "revoke-api-key",
+  tags: [ACCOUNT_TAG],
+  summary: "Revoke API key",
+  description:
+    "Revokes an API key of the account: it answers 401 from then on. The key's record stays, with `revokedAt`.",
+  security: sessionSecurity,
+  requestParams: { path: keyIdParams },
+  responses: {
+    200: jsonResponse("The revoked key", apiKeySchema, { revoked: example("Revoked", exampleRevokedApiKey) }),
+    400: sessionInvalid,
+    401: sessionUnauthorized,
+    403: sessionForbidden(),
+    404: jsonResponse("No such active API key in the account", notFoundErrorSchema, {
+      notFound: errorExample("Unknown or already revoked", "NOT_FOUND", "API key not found or already revoked"),
+    }),
+    429: rateLimited,
+    500: internalError,
+  },
+};
+
+const listJwtKeysOp: ZodOpenApiOperationObject = {
+  operationId: "list-jwt-keys",
+  tags: [ACCOUNT_TAG],
+  summary: "List JWT signing keys",
+  description:
+    "The account's HS256 signing keys, newest first, revoked ones included. Their secrets are never returned.",
+  security: sessionSecurity,
+  responses: {
+    200: jsonResponse("The account's signing keys", jwtKeyListSchema, { list: example("One key", exampleJwtKeyList) }),
+    400: sessionInvalid,
+    401: sessionUnauthorized,
+    403: sessionForbidden(),
+    429: rateLimited,
+    500: internalError,
+  },
+};
+
+const createJwtKeyOp: ZodOpenApiOperationObject = {
+  operationId: "create-jwt-key",
+  tags: [ACCOUNT_TAG],
+  summary: "Create JWT signing key",
+  description:
+    "Creates an HS256 signing key; JWTs whose `kid` header names it authenticate as the account's end users. Takes no body. The secret is kept encrypted and not returned.",
+  security: sessionSecurity,
+  responses: {
+    201: jsonResponse("Signing key created", createdJwtKeySchema, {
+      created: example("Created", exampleCreatedJwtKey),
+    }),
+    400: sessionInvalid,
+    401: sessionUnauthorized,
+    403: sessionForbidden(),
+    429: rateLimited,
+    500: internalError,
+  },
+};
+
+const revokeJwtKeyOp: ZodOpenApiOperationObject = {
+  operationId: "revoke-jwt-key",
+  tags: [ACCOUNT_TAG],
+  summary: "Revoke JWT signing key",
+  description: "Revokes a signing key: JWTs it signed answer 401 from then on.",
+  security: sessionSecurity,
+  requestParams: { path: kidParams },
+  responses: {
+    200: jsonResponse("Signing key revoked", revokedJwtKeySchema, {
+      revoked: example("Revoked", exampleRevokedJwtKey),
+    }),
+    400: sessionInvalid,
+    401: sessionUnauthorized,
+    403: sessionForbidden(),
+    404: jsonResponse("No such active signing key in the account", notFoundErrorSchema, {
+      notFound: errorExample("Unknown or already revoked", "NOT_FOUND", "Signing key not found or already revoked"),
+    }),
+    429: rateLimited,
+    500: internalError,
+  },
+};
+
+const listMembersOp: ZodOpenApiOperationObject = {
+  operationId: "list-members",
+  tags: [ACCOUNT_TAG],
+  summary: "List members",
+  description: "The account's dashboard users (owner and members), oldest first.",
+  security: sessionSecurity,
+  responses: {
+    200: jsonResponse("The account's dashboard users", memberListSchema, {
+      list: example("Owner and a member", exampleMemberList),
+    }),
+    400: sessionInvalid,
+    401: sessionUnauthorized,
+    403: sessionForbidden(),
+    429: rateLimited,
+    500: internalError,
+  },
+};
+
+const addMemberOp: ZodOpenApiOperationObject = {
+  operationId: "add-member",
+  tags: [ACCOUNT_TAG],
+  summary: "Add member",
+  description: "Adds a dashboard user with role MEMBER to the account. Only the account's owner may.",
+  security: sessionSecurity,
+  requestBody: jsonBody(
+    createMemberSchema.meta({ id: "AddMemberRequest", description: "Unknown fields are refused" }),
+    {
+      member: example("A member", {
+        email: "grace@example.com",
+        password: "<a password of 8+ characters>",
+        name: "Grace",
+      }),
+    },
+  ),
+  responses: {
+    201: jsonResponse("Member added", memberSchema, { added: example("Added", exampleMember) }),
+    400: invalidRequest(signUpBodyExamples),
+    401: sessionUnauthorized,
+    403: sessionForbidden({
+      notOwner: errorExample("The signed-in user is a member", "FORBIDDEN", "Only the account owner can add members"),
+    }),
+    409: emailTaken,
+    413: payloadTooLarge,
+    429: rateLimited,
+    500: internalError,
+  },
+};
+
+const listAuditEventsOp: ZodOpenApiOperationObject = {
+  operationId: "list-audit-events",
+  tags: [ACCOUNT_TAG],
+  summary: "List audit events",
+  description:
+    "The account's audit log, newest first, one page at a time: every creation, update, token rotation and deletion of a server, deleted servers included.",
+  security: sessionSecurity,
+  requestParams: { query: auditQuerySchema },
+  responses: {
+    200: jsonResponse("One page of audit events", auditPageSchema, { page: example("A page", exampleAuditPage) }),
+    400: invalidRequest({
+      badQuery: errorExample("limit out of range", "INVALID_REQUEST", "Invalid request query", {
+        issues: [{ path: "limit", message: "Must be at most 200" }],
+      }),
+      userIdTooLong,
+    }),
+    401: sessionUnauthorized,
+    403: sessionForbidden(),
+    429: rateLimited,
+    500: internalError,
+  },
+};
+
+const signUpOp: ZodOpenApiOperationObject = {
+  operationId: "sign-up",
+  tags: [ACCOUNT_TAG],
+  summary: "Sign up",
+  description:
+    "Creates an account and its owner, as the dashboard's sign-up page does. Needs no credential; rate limited per client IP. `SIGNUP_ENABLED=false` turns it off (403).",
+  security: [],
+  requestBody: jsonBody(signUpSchema.meta({ id: "SignUpRequest", description: "Unknown fields are refused" }), {
+    signUp: example("Sign up", { email: "ada@example.com", password: "<a password of 8+ characters>", name: "Ada" }),
+  }),
+  responses: {
+    201: jsonResponse("Account and owner created", signUpResultSchema, { created: example("Created", exampleSignUp) }),
+    400: invalidRequest(signUpBodyExamples),
+    403: jsonResponse("Sign-up is disabled on this installation", forbiddenErrorSchema, {
+      disabled: errorExample("SIGNUP_ENABLED=false", "FORBIDDEN", "Sign-up is disabled on this installation"),
+    }),
+    409: emailTaken,
+    413: payloadTooLarge,
+    429: {
+      description: "Too many requests from this client IP",
+      headers: rateLimited.headers,
+      content: rateLimited.content,
+    },
+    500: internalError,
+  },
+};
+
+// ---------------------------------------------------------------------------------------------------
 
 /**
  * zod renders a nullable string that has a format or pattern as `anyOf: [{ type: "string", … }, { type: "null" }]`.
@@ -788,6 +1182,11 @@ export function createOpenApiDocument() {
           description: "Register upstream MCP servers whose actions the MCP endpoint exposes, and check their health",
         },
         { name: CREDENTIALS_TAG, description: "End users' secrets for connectors (values never returned)" },
+        {
+          name: ACCOUNT_TAG,
+          description:
+            "The dashboard's account management: API keys, JWT signing keys, members and the audit log (signed-in dashboard users only, by session cookie), and sign-up",
+        },
       ],
       paths: {
         "/api/servers": { post: createServer, get: listServers },
@@ -798,6 +1197,13 @@ export function createOpenApiDocument() {
         "/api/connectors/{connectorId}/refresh": { post: refreshConnectorOp },
         "/api/connectors/{connectorId}/credentials": { get: listCredentialsOp, post: createCredentialOp },
         "/api/connectors/{connectorId}/credentials/{credentialId}": { delete: deleteCredentialOp },
+        "/api/api-keys": { get: listApiKeysOp, post: createApiKeyOp },
+        "/api/api-keys/{id}": { delete: revokeApiKeyOp },
+        "/api/jwt-keys": { get: listJwtKeysOp, post: createJwtKeyOp },
+        "/api/jwt-keys/{id}": { delete: revokeJwtKeyOp },
+        "/api/members": { get: listMembersOp, post: addMemberOp },
+        "/api/audit": { get: listAuditEventsOp },
+        "/api/signup": { post: signUpOp },
       },
       components: {
         // Every other schema becomes a component through its `id` where an operation uses it; this one
@@ -816,6 +1222,13 @@ export function createOpenApiDocument() {
             in: "header",
             name: "x-alloy-user-token",
             description: "A JWT as above, sent in `x-alloy-user-token` instead of `Authorization`",
+          },
+          sessionCookie: {
+            type: "apiKey",
+            in: "cookie",
+            name: "next-auth.session-token",
+            description:
+              "The dashboard's sign-in session (next-auth). Named `__Secure-next-auth.session-token` when the site is served over HTTPS. Changes (POST, DELETE) must also come from this site (Origin or Referer), else 403",
           },
         },
       },

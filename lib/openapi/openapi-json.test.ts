@@ -47,8 +47,42 @@ const operations = [
   ],
 ] as const;
 
+// The dashboard's own routes: session cookie only (sign-up: no credential), no x-alloy-userid parameter.
+const ACCOUNT = "Account";
+const dashboardOperations = [
+  ["get", "/api/api-keys", "list-api-keys", [200, 400, 401, 403, 429, 500]],
+  ["post", "/api/api-keys", "create-api-key", [201, 400, 401, 403, 413, 429, 500]],
+  ["delete", "/api/api-keys/{id}", "revoke-api-key", [200, 400, 401, 403, 404, 429, 500]],
+  ["get", "/api/jwt-keys", "list-jwt-keys", [200, 400, 401, 403, 429, 500]],
+  ["post", "/api/jwt-keys", "create-jwt-key", [201, 400, 401, 403, 429, 500]],
+  ["delete", "/api/jwt-keys/{id}", "revoke-jwt-key", [200, 400, 401, 403, 404, 429, 500]],
+  ["get", "/api/members", "list-members", [200, 400, 401, 403, 429, 500]],
+  ["post", "/api/members", "add-member", [201, 400, 401, 403, 409, 413, 429, 500]],
+  ["get", "/api/audit", "list-audit-events", [200, 400, 401, 403, 429, 500]],
+  ["post", "/api/signup", "sign-up", [201, 400, 403, 409, 413, 429, 500]],
+] as const;
+
 // The POST operations that take no body.
-const WITHOUT_BODY: readonly string[] = ["refresh-connector"];
+const WITHOUT_BODY: readonly string[] = ["refresh-connector", "create-jwt-key"];
+
+/** Every response of the operation has a description, x-request-id, a JSON schema and examples valid against it. */
+function checkResponses(operationId: string, operation: Json, statuses: readonly number[]) {
+  expect(Object.keys(operation.responses).map(Number).sort()).toEqual([...statuses].sort());
+  for (const status of statuses) {
+    const response = resolve(operation.responses[status]);
+    expect(response.description, `${status} description`).toEqual(expect.any(String));
+    expect(response.headers?.["x-request-id"], `${status} x-request-id`).toBeDefined();
+    const media = response.content?.["application/json"];
+    expect(media?.schema, `${status} schema`).toBeDefined();
+    expect(Object.keys(media.examples ?? {}).length, `${status} examples`).toBeGreaterThan(0);
+    const validate = schemaValidator(`${operationId} ${status}`, media.schema);
+    for (const [name, { value }] of Object.entries(media.examples as Json)) {
+      expect(validate(value), `${operationId} ${status} example "${name}": ${JSON.stringify(validate.errors)}`).toBe(
+        true,
+      );
+    }
+  }
+}
 
 describe("openapi.json", () => {
   it("is committed exactly as the code generates it", () => {
@@ -75,7 +109,9 @@ describe("openapi.json", () => {
     const listed = Object.entries(document.paths as Json).flatMap(([p, item]) =>
       Object.keys(item as Json).map((method) => `${method} ${p}`),
     );
-    expect(listed.sort()).toEqual(operations.map(([method, p]) => `${method} ${p}`).sort());
+    expect(listed.sort()).toEqual(
+      [...operations, ...dashboardOperations].map(([method, p]) => `${method} ${p}`).sort(),
+    );
   });
 
   describe.each(operations)("%s %s", (method, p, operationId, tag, statuses) => {
@@ -132,6 +168,58 @@ describe("openapi.json", () => {
         }
       }
     });
+  });
+
+  describe.each(dashboardOperations)("%s %s", (method, p, operationId, statuses) => {
+    const operation = document.paths[p][method];
+
+    it(`is ${operationId}, tagged ${ACCOUNT}, secured by the session cookie (sign-up: by nothing)`, () => {
+      expect(operation.operationId).toBe(operationId);
+      expect(operation.tags).toEqual([ACCOUNT]);
+      expect(operation.summary).toEqual(expect.any(String));
+      expect(operation.description).toEqual(expect.any(String));
+      expect(operation.security).toEqual(operationId === "sign-up" ? [] : [{ sessionCookie: [] }]);
+      const names = ((operation.parameters ?? []) as Json[]).map((param) => `${param.in} ${param.name}`);
+      for (const [, name] of p.matchAll(/\{(\w+)\}/g)) expect(names).toContain(`path ${name}`);
+    });
+
+    it("has a request body schema with examples where it takes a body", () => {
+      if (method === "get" || method === "delete" || WITHOUT_BODY.includes(operationId)) {
+        expect(operation.requestBody).toBeUndefined();
+        return;
+      }
+      const media = operation.requestBody.content["application/json"];
+      expect(media.schema.$ref).toMatch(/^#\/components\/schemas\/\w+Request$/);
+      expect(Object.keys(media.examples).length).toBeGreaterThan(0);
+      const validate = schemaValidator(`${operationId} request`, media.schema);
+      for (const [name, { value }] of Object.entries(media.examples as Json)) {
+        expect(validate(value), `${operationId} request example "${name}"`).toBe(true);
+      }
+    });
+
+    it(`documents ${statuses.join(", ")}, each with a JSON schema and examples that match it`, () => {
+      checkResponses(operationId, operation, statuses);
+    });
+  });
+
+  it("has the sessionCookie scheme: the next-auth session cookie", () => {
+    expect(document.components.securitySchemes.sessionCookie).toEqual({
+      type: "apiKey",
+      in: "cookie",
+      name: "next-auth.session-token",
+      description: expect.any(String),
+    });
+  });
+
+  it("has no secret value in an example", () => {
+    // Placeholders only: a real-looking API key, password or signing secret would be copied and used.
+    const examples = JSON.stringify(
+      Object.values(document.paths as Json).flatMap((item) =>
+        Object.values(item as Json).map((op) => [(op as Json).requestBody, (op as Json).responses]),
+      ),
+    );
+    expect(examples).not.toMatch(/sbk_[A-Za-z0-9_-]{20,}/);
+    expect(examples).not.toMatch(/"password":"(?!<)/);
   });
 
   it("has schema-level examples that match their schemas", () => {

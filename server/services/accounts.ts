@@ -5,11 +5,12 @@ import { ApiError } from "@/server/errors";
 import { isUniqueViolation } from "@/server/db-errors";
 import { hashPassword, newId } from "@/server/secrets";
 import { signUpSchema } from "@/lib/schemas/account";
+import { type SignUpResult } from "@/lib/schemas/account-responses";
 
 export const createAccountSchema = signUpSchema;
 
 /** Creates an account and its owner (a dashboard user). */
-export async function createAccount(input: z.input<typeof createAccountSchema>) {
+export async function createAccount(input: z.input<typeof createAccountSchema>): Promise<SignUpResult> {
   const { email, password, name } = createAccountSchema.parse(input);
   const accountId = newId("acc");
   const userId = newId("usr");

@@ -2,9 +2,10 @@ import "server-only";
 import { db } from "@/server/db";
 import { type Prisma } from "@/server/generated/prisma/client";
 import { type AuditQuery } from "@/lib/schemas/account";
+import { type AuditEvent, type AuditPage } from "@/lib/schemas/account-responses";
 
 /** The account's audit events, newest first. Events keep the server's id and name as text, so they outlive it. */
-export async function listAuditEvents(accountId: string, query: AuditQuery) {
+export async function listAuditEvents(accountId: string, query: AuditQuery): Promise<AuditPage> {
   const where: Prisma.AuditEventWhereInput = {
     accountId,
     ...(query.serverId ? { serverId: query.serverId } : {}),
@@ -36,10 +37,11 @@ export async function listAuditEvents(accountId: string, query: AuditQuery) {
   return {
     events: rows.map((r) => ({
       id: r.id,
-      action: r.action,
+      // Written only by server/audit.ts, from these lists.
+      action: r.action as AuditEvent["action"],
       serverId: r.serverId,
       serverName: r.serverName,
-      actorType: r.actorType,
+      actorType: r.actorType as AuditEvent["actorType"],
       actorId: r.actorId,
       actorLabel: emailOf.get(r.actorId) ?? r.actorId,
       oldValues: r.oldValues,

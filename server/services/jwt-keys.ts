@@ -4,9 +4,10 @@ import { SignJWT } from "jose";
 import { db } from "@/server/db";
 import { ApiError } from "@/server/errors";
 import { decryptSecret, encryptSecret, newId } from "@/server/secrets";
+import { type CreatedJwtKey, type RevokedJwtKey } from "@/lib/schemas/account-responses";
 
 /** Creates an HS256 signing key for the account. The secret is kept encrypted under APP_SECRET. */
-export async function createJwtSigningKey(accountId: string) {
+export async function createJwtSigningKey(accountId: string): Promise<CreatedJwtKey> {
   const kid = `kid_${randomBytes(12).toString("hex")}`;
   await db().jwtSigningKey.create({
     data: { id: newId("jwk"), accountId, kid, secretEncrypted: encryptSecret(randomBytes(32).toString("base64url")) },
@@ -22,7 +23,7 @@ export function listJwtSigningKeys(accountId: string) {
   });
 }
 
-export async function revokeJwtSigningKey(accountId: string, kid: string) {
+export async function revokeJwtSigningKey(accountId: string, kid: string): Promise<RevokedJwtKey> {
   const { count } = await db().jwtSigningKey.updateMany({
     where: { kid, accountId, revokedAt: null },
     data: { revokedAt: new Date() },
