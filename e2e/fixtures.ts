@@ -4,6 +4,7 @@
 // page fails its test on a console error, an uncaught exception, or a request to another origin.
 import { randomBytes } from "node:crypto";
 import { test as base, expect, type APIRequestContext, type Page } from "@playwright/test";
+import { assertMatchesContract } from "../test/openapi-contract";
 
 export type Account = { accountId: string; userId: string; email: string; password: string; apiKey: string };
 
@@ -91,8 +92,41 @@ export const test = base.extend<Fixtures>({
       if (/^(data|blob|about):/.test(url)) return;
       if (new URL(url).origin !== origin) problems.push(`request to another origin: ${url}`);
     });
+    // Every REST answer the dashboard receives must match openapi.json, like the vitest suites' answers
+    // (next-auth's own /api/auth routes are not ours to document).
+    const contractChecks: Promise<void>[] = [];
+    page.on("response", (response) => {
+      const url = new URL(response.url());
+      if (url.origin !== origin || !url.pathname.startsWith("/api/") || url.pathname.startsWith("/api/auth/")) return;
+      contractChecks.push(
+        (async () => {
+          let text: string;
+          try {
+            text = await response.text();
+          } catch {
+            return; // the page navigated away before the body was read: nothing to check
+          }
+          try {
+            const headers = new Headers(await response.allHeaders());
+            assertMatchesContract({
+              method: response.request().method(),
+              url: url.toString(),
+              status: response.status(),
+              headers,
+              text,
+            });
+          } catch (error) {
+            problems.push((error as Error).message);
+          }
+        })(),
+      );
+    });
     await use(page);
-    expect(problems, "the page logged errors or fetched from another origin").toEqual([]);
+    await Promise.all(contractChecks);
+    expect(
+      problems,
+      "the page logged errors, fetched from another origin, or got an answer openapi.json does not describe",
+    ).toEqual([]);
   },
   signedIn: async ({ page, account }, use) => {
     await signIn(page, account);

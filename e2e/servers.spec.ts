@@ -107,6 +107,8 @@ test.describe("a delete the server refuses", () => {
       await route.fulfill({
         status: 500,
         contentType: "application/json",
+        // As the real server answers: every answer carries a request id (the contract says so).
+        headers: { "x-request-id": "e2e-refused-delete" },
         body: JSON.stringify({ error: { code: "INTERNAL_ERROR", message: "Something went wrong on our side" } }),
       });
     });
