@@ -10,7 +10,7 @@ import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
 import { errorResponse, MAX_BODY_BYTES, rateLimitKey } from "@/server/api-route";
 import { authenticate } from "@/server/auth/authenticate";
 import { publicBaseUrl } from "@/server/config";
-import { ApiError } from "@/server/errors";
+import { ApiError, serverNotFound } from "@/server/errors";
 import { logRequest } from "@/server/logger";
 import { userRefusal } from "@/server/mcp/policy";
 import { addSession, forgetSession, getSession } from "@/server/mcp/sessions";
@@ -34,15 +34,11 @@ const forbidden = (message: string) => new ApiError("FORBIDDEN", message);
 
 /** Who is calling and on which server, by API.md section 6; throws the envelope's errors. */
 async function resolveAccess(request: Request, serverId: string, token: string | undefined): Promise<Access> {
-  if (!SERVER_ID_PATTERN.test(serverId)) {
-    throw token === undefined
-      ? new ApiError("NOT_FOUND", "Server not found")
-      : new ApiError("UNAUTHORIZED", "Invalid access token");
-  }
   let server: McpServerInfo;
   let userId: string;
   let rateKey: string;
   if (token !== undefined) {
+    if (!SERVER_ID_PATTERN.test(serverId)) throw new ApiError("UNAUTHORIZED", "Invalid access token");
     const found = await serverForToken(serverId, token);
     server = found.server;
     rateKey = `token:${found.tokenId}`;
@@ -56,7 +52,9 @@ async function resolveAccess(request: Request, serverId: string, token: string |
       userId = server.ownerUserId;
     }
   } else {
+    // Authentication first, as on the REST routes: without a valid credential, every id answers 401.
     const principal = await authenticate(request.headers);
+    if (!SERVER_ID_PATTERN.test(serverId)) throw serverNotFound();
     rateKey = rateLimitKey(principal);
     server = await serverForPrincipal(principal, serverId);
     userId = principal.userId;
