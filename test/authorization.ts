@@ -4,7 +4,7 @@
 // /api/servers routes) and test/authorization/*.test.ts (connectors, account routes, the MCP endpoint).
 import { randomBytes } from "node:crypto";
 import { SignJWT } from "jose";
-import { beforeAll, expect } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/server/db";
 import { decryptSecret } from "@/server/secrets";
 import { addMember } from "@/server/services/accounts";
@@ -380,48 +380,26 @@ export const OVERRIDING: RefusedCredential[] = [
  * also suppresses the Referer (Referrer-Policy: no-referrer), and a non-browser client holding the cookie
  * can use an API key instead. Failing closed costs nothing legitimate.
  */
+/** The owner's cookie on a change, with these Origin / Referer headers (absent when undefined). */
+const cookieFrom = (credential: string, from: { origin?: string; referer?: string }): RefusedCredential => ({
+  credential: `the cookie with ${credential}`,
+  headers: () => ({ cookie: c.aliceCookie, ...from }),
+});
+
 export const CROSS_SITE: RefusedCredential[] = [
-  {
-    credential: "the cookie with an Origin of another site",
-    headers: () => browser(c.aliceCookie, "https://evil.example"),
-  },
-  {
-    credential: "the cookie with the app's host over https (another origin)",
-    headers: () => browser(c.aliceCookie, "https://switchboard.test"),
-  },
-  {
-    credential: "the cookie with the app's host on another port",
-    headers: () => browser(c.aliceCookie, "http://switchboard.test:8080"),
-  },
-  {
-    credential: "the cookie with an Origin of a subdomain",
-    headers: () => browser(c.aliceCookie, "http://evil.switchboard.test"),
-  },
-  {
-    credential: "the cookie with an Origin that starts like the app's",
-    headers: () => browser(c.aliceCookie, "http://switchboard.test.evil.example"),
-  },
-  {
-    credential: 'the cookie with Origin "null" (sandboxed frame, data: URL)',
-    headers: () => browser(c.aliceCookie, "null"),
-  },
-  {
-    credential: "the cookie with a foreign Origin and the app's Referer",
-    headers: () => ({ ...browser(c.aliceCookie, "https://evil.example"), referer: `${APP_ORIGIN}/servers` }),
-  },
-  {
-    credential: "the cookie with no Origin and a Referer of another site",
-    headers: () => ({ cookie: c.aliceCookie, referer: "https://evil.example/attack.html" }),
-  },
-  {
-    credential: "the cookie with no Origin and a Referer that starts like the app's",
-    headers: () => ({ cookie: c.aliceCookie, referer: "http://switchboard.test.evil.example/servers" }),
-  },
-  {
-    credential: "the cookie with no Origin and an unparsable Referer",
-    headers: () => ({ cookie: c.aliceCookie, referer: "not a url" }),
-  },
-  { credential: "the cookie with neither Origin nor Referer", headers: () => ({ cookie: c.aliceCookie }) },
+  cookieFrom("an Origin of another site", { origin: "https://evil.example" }),
+  cookieFrom("the app's host over https (another origin)", { origin: "https://switchboard.test" }),
+  cookieFrom("the app's host on another port", { origin: "http://switchboard.test:8080" }),
+  cookieFrom("an Origin of a subdomain", { origin: "http://evil.switchboard.test" }),
+  cookieFrom("an Origin that starts like the app's", { origin: "http://switchboard.test.evil.example" }),
+  cookieFrom('Origin "null" (sandboxed frame, data: URL)', { origin: "null" }),
+  cookieFrom("a foreign Origin and the app's Referer", { origin: "https://evil.example", referer: `${APP_ORIGIN}/` }),
+  cookieFrom("no Origin and a Referer of another site", { referer: "https://evil.example/attack.html" }),
+  cookieFrom("no Origin and a Referer that starts like the app's", {
+    referer: "http://switchboard.test.evil.example/",
+  }),
+  cookieFrom("no Origin and an unparsable Referer", { referer: "not a url" }),
+  cookieFrom("neither Origin nor Referer", {}),
 ];
 
 export const CROSS_SITE_MESSAGE = "Cross-origin request refused: cookie-authenticated changes must come from this site";
@@ -441,36 +419,27 @@ export function expectNoLeak(res: { text: string }, secrets: string[], headers: 
 }
 
 /**
- * Every row a request could change, in one statement (a refused request must change none). Left out:
- * API keys' lastUsedAt (authenticating a valid key touches it even when the route then refuses) and the
- * rate-limit counters.
+ * Every row of every table, in one statement: a refused request must change none. The tables are found
+ * at run time, so a table added later is watched too. Left out: the rate-limit counters and the migration
+ * log, and API keys' lastUsedAt (authenticating a valid key touches it even when the route then refuses).
  */
-export async function snapshot(): Promise<unknown> {
-  const tables = [
-    "Account",
-    "User",
-    "ApiKey",
-    "JwtSigningKey",
-    "McpServer",
-    "ServerAccessToken",
-    "ServerRestriction",
-    "ServerRestrictionValue",
-    "McpSession",
-    "ToolCall",
-    "ServerUserBinding",
-    "Connector",
-    "ConnectorAction",
-    "Credential",
-    "AuditEvent",
-  ];
-  const rows = await db().$queryRawUnsafe<{ table: string; rows: unknown }[]>(
-    tables
+let snapshotSql = "";
+
+export async function snapshot(): Promise<Record<string, unknown>> {
+  if (!snapshotSql) {
+    const tables = await db().$queryRaw<{ name: string }[]>`
+      SELECT tablename::text AS name FROM pg_tables
+      WHERE schemaname = current_schema() AND tablename NOT IN ('rate_limits', '_prisma_migrations')
+      ORDER BY 1`;
+    expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(["McpServer", "Credential", "AuditEvent"]));
+    snapshotSql = tables
       .map(
-        (table) =>
-          `SELECT '${table}' AS "table", coalesce(jsonb_agg(to_jsonb(t) - 'lastUsedAt' ORDER BY t.id), '[]') AS rows FROM "${table}" t`,
+        ({ name }) =>
+          `SELECT '${name}' AS "table", coalesce(jsonb_agg(to_jsonb(t) - 'lastUsedAt' ORDER BY to_jsonb(t)::text), '[]') AS rows FROM "${name}" t`,
       )
-      .join(" UNION ALL "),
-  );
+      .join(" UNION ALL ");
+  }
+  const rows = await db().$queryRawUnsafe<{ table: string; rows: unknown }[]>(snapshotSql);
   return Object.fromEntries(rows.map(({ table, rows }) => [table, rows]));
 }
 
@@ -501,4 +470,99 @@ export function expectSameRefusal(theirs: ApiResponse, missing: ApiResponse) {
   expect(theirs.status).toBe(missing.status);
   expect(theirs.text).toBe(missing.text);
   expect(theirs.headers.get("content-type")).toBe(missing.headers.get("content-type"));
+}
+
+// ---- the rows every REST route shares ---------------------------------------------------------------
+
+/** A REST operation of a matrix: how to call it on a target, and the status of its success. */
+export type RestRoute<T> = {
+  label: string;
+  method: "GET" | "POST" | "PUT" | "DELETE";
+  url: (target: T) => string;
+  body?: () => unknown;
+  ok: number;
+};
+
+export const sendRoute = <T>(route: RestRoute<T>, target: T, headers: Headers) =>
+  call(route.method, route.url(target), { headers, body: route.body?.() });
+
+export type RouteMatrix<T, R extends RestRoute<T>> = {
+  routes: R[];
+  /** What the refused requests name (a server, a connector, a key…). */
+  target: () => T;
+  /** What a refusal concerning `target` must not show. */
+  secrets: (target: T) => string[];
+  /** The target of the x-alloy-userid rows: one of the very user the header names, so only that rule refuses. */
+  impersonatedTarget?: () => T;
+  /** The headers of a credential that may name another end user, for the user-id length rows. */
+  mayNameAnyUser: (userId: string) => Headers;
+};
+
+type Expected = { status: number; code: string; message?: RegExp | string };
+
+/** `[title, row]` of every credential × route, titled "<route> with <credential>". */
+export const routeRows = <C extends { credential: string }, R extends { label: string }>(
+  credentials: C[],
+  routes: R[],
+) =>
+  titled(
+    cross(
+      credentials,
+      routes.map((route) => ({ route })),
+    ),
+    (row) => `${row.route.label} with ${row.credential}`,
+  );
+
+/**
+ * Registers the rows that hold on every route alike: 401 for every failing credential, 403 for an
+ * x-alloy-userid the credential may not name, 403 for a cookie-authenticated change from another origin,
+ * reads from another origin answered without CORS, 400 for an over-long x-alloy-userid. Returns the
+ * file's own refusal assertion: send, check status/code/message, no leak of the target, no change.
+ */
+export function describeCommonRefusals<T, R extends RestRoute<T>>(matrix: RouteMatrix<T, R>) {
+  const refused = (route: R, headers: Headers, expected: Expected, target: T = matrix.target()) =>
+    expectRefused(() => sendRoute(route, target, headers), { ...expected, secrets: matrix.secrets(target), headers });
+  const mutating = matrix.routes.filter((route) => isMutation(route.method));
+  const reads = matrix.routes.filter((route) => !isMutation(route.method));
+
+  describe("401 UNAUTHORIZED", () => {
+    it.each(routeRows(FAILING, matrix.routes))("%s", async (_, { route, headers, message }) => {
+      await refused(route, await headers(), { status: 401, code: "UNAUTHORIZED", message });
+    });
+  });
+
+  describe("403 FORBIDDEN: an x-alloy-userid the credential may not name", () => {
+    it.each(routeRows(OVERRIDING, matrix.routes))("%s", async (_, { route, headers }) => {
+      const target = (matrix.impersonatedTarget ?? matrix.target)();
+      await refused(route, headers(), { status: 403, code: "FORBIDDEN" }, target);
+    });
+  });
+
+  describe("403 FORBIDDEN: a cookie-authenticated change from another origin", () => {
+    it.each(routeRows(CROSS_SITE, mutating))("%s", async (_, { route, headers }) => {
+      await refused(route, headers(), { status: 403, code: "FORBIDDEN", message: CROSS_SITE_MESSAGE });
+    });
+
+    // Reads are not changes: a cross-site GET with the cookie is answered, and no CORS header lets the
+    // other site read the answer (SameSite=Lax keeps the cookie off cross-site fetches anyway).
+    it.each(titled(reads, (route) => `${route.label} with the cookie from another origin: answered, not shared`))(
+      "%s",
+      async (_, route) => {
+        const res = await sendRoute(route, matrix.target(), browser(c.aliceCookie, "https://evil.example"));
+        expect(res.status, res.text).toBe(200);
+        expectNoCors(res);
+      },
+    );
+  });
+
+  describe("400 INVALID_REQUEST: an x-alloy-userid longer than a user id can be", () => {
+    it.each(titled(matrix.routes, (route) => `${route.label} with a 10,001-character x-alloy-userid`))(
+      "%s",
+      async (_, route) => {
+        await refused(route, matrix.mayNameAnyUser("u".repeat(10_001)), { status: 400, code: "INVALID_REQUEST" });
+      },
+    );
+  });
+
+  return refused;
 }

@@ -8,40 +8,28 @@ import { db } from "@/server/db";
 import { createApiKey } from "@/server/services/api-keys";
 import { createJwtSigningKey, mintJwt } from "@/server/services/jwt-keys";
 import { createServer } from "@/server/services/servers";
-import { createTenant } from "@/test/factories";
+import { browser, createTenant } from "@/test/factories";
 import { bearer, call } from "@/test/route-client";
 import { expectError } from "@/test/assertions";
 import {
-  CROSS_SITE,
-  CROSS_SITE_MESSAGE,
-  cross,
-  expectNoCors,
-  expectRefused,
+  describeCommonRefusals,
   expectSameRefusal,
-  FAILING,
   IMPERSONATED,
-  isMutation,
-  OVERRIDING,
+  routeRows,
+  sendRoute,
   snapshot,
-  titled,
   unique,
   useCredentials,
   WORKING,
   type Headers,
+  type RestRoute,
 } from "@/test/authorization";
-import { browser } from "@/test/factories";
 
 // ---- the routes -------------------------------------------------------------------------------------
 
-type Route = {
-  label: string;
-  method: "GET" | "POST" | "PUT" | "DELETE";
-  url: (serverId: string) => string;
-  body?: () => unknown;
-  /** Whether the route acts on one server (the id in the path). */
-  onServer: boolean;
-  ok: number;
-};
+type Server = { serverId: string; name: string };
+/** `onServer`: the route acts on one server (the id in the path). */
+type Route = RestRoute<Server> & { onServer: boolean };
 
 const ROUTES: Route[] = [
   {
@@ -53,41 +41,40 @@ const ROUTES: Route[] = [
     ok: 201,
   },
   { label: "GET /api/servers", method: "GET", url: () => "/api/servers", onServer: false, ok: 200 },
-  { label: "GET /api/servers/{id}", method: "GET", url: (id) => `/api/servers/${id}`, onServer: true, ok: 200 },
+  { label: "GET /api/servers/{id}", method: "GET", url: (s) => `/api/servers/${s.serverId}`, onServer: true, ok: 200 },
   {
     label: "PUT /api/servers/{id}",
     method: "PUT",
-    url: (id) => `/api/servers/${id}`,
+    url: (s) => `/api/servers/${s.serverId}`,
     body: () => ({ description: "changed by the caller" }),
     onServer: true,
     ok: 200,
   },
-  { label: "DELETE /api/servers/{id}", method: "DELETE", url: (id) => `/api/servers/${id}`, onServer: true, ok: 200 },
+  {
+    label: "DELETE /api/servers/{id}",
+    method: "DELETE",
+    url: (s) => `/api/servers/${s.serverId}`,
+    onServer: true,
+    ok: 200,
+  },
   {
     label: "DELETE /api/servers/{id}?dryRun=true",
     method: "DELETE",
-    url: (id) => `/api/servers/${id}?dryRun=true`,
+    url: (s) => `/api/servers/${s.serverId}?dryRun=true`,
     onServer: true,
     ok: 200,
   },
   {
     label: "POST /api/servers/{id}/token",
     method: "POST",
-    url: (id) => `/api/servers/${id}/token`,
+    url: (s) => `/api/servers/${s.serverId}/token`,
     onServer: true,
     ok: 200,
   },
 ];
 const SERVER_ROUTES = ROUTES.filter((route) => route.onServer);
-const MUTATING_ROUTES = ROUTES.filter((route) => isMutation(route.method));
-const READ_ROUTES = ROUTES.filter((route) => !isMutation(route.method));
-
-const send = (route: Route, serverId: string, headers: Headers) =>
-  call(route.method, route.url(serverId), { headers, body: route.body?.() });
 
 // ---- fixtures -----------------------------------------------------------------------------------------
-
-type Server = { serverId: string; name: string };
 
 const c = useCredentials();
 /** Servers of account A's owner and of two other end users of account A. */
@@ -120,31 +107,17 @@ beforeAll(async () => {
   missingLikeBob = bobServer.serverId.replace(/[0-9a-f]{8}$/, (hex) => (hex === "0badc0de" ? "0badf00d" : "0badc0de"));
 });
 
-/** Sends the request and checks that it was refused with `status`/`code` and left the database as it was. */
-const refused = (route: Route, server: Server, headers: Headers, status: number, code: string, message?: RegExp) =>
-  expectRefused(() => send(route, server.serverId, headers), {
-    status,
-    code,
-    message,
-    secrets: [server.serverId, server.name],
-    headers,
-  });
+// ---- the rows every route shares: 401, 403 for x-alloy-userid, the CSRF rule, 400 for a long user id --------
 
-// ---- 401: credentials that must not work --------------------------------------------------------------
+const refused = describeCommonRefusals({
+  routes: ROUTES,
+  target: () => aliceServer,
+  secrets: (server) => [server.serverId, server.name],
+  impersonatedTarget: () => impersonatedServer,
+  mayNameAnyUser: (userId) => bearer(c.overrideKey, { "x-alloy-userid": userId }),
+});
 
-describe("401 UNAUTHORIZED", () => {
-  it.each(
-    titled(
-      cross(
-        FAILING,
-        ROUTES.map((route) => ({ route })),
-      ),
-      (row) => `${row.route.label} with ${row.credential}`,
-    ),
-  )("%s", async (_, { route, headers, message }) => {
-    await refused(route, aliceServer, await headers(), 401, "UNAUTHORIZED", message);
-  });
-
+describe("401 UNAUTHORIZED before validation", () => {
   it("authenticates before it validates: no credentials and a malformed body or id is still 401", async () => {
     const before = await snapshot();
     for (const res of [
@@ -160,22 +133,9 @@ describe("401 UNAUTHORIZED", () => {
   });
 });
 
-// ---- 403: valid credentials that may not do this ------------------------------------------------------
+// ---- 403: the same account, another end user's server ----------------------------------------------------
 
-describe("403 FORBIDDEN", () => {
-  it.each(
-    titled(
-      cross(
-        OVERRIDING,
-        ROUTES.map((route) => ({ route })),
-      ),
-      (row) => `${row.route.label} with ${row.credential}`,
-    ),
-  )("%s", async (_, { route, headers }) => {
-    await refused(route, impersonatedServer, headers(), 403, "FORBIDDEN");
-  });
-
-  // The same account, another end user's server.
+describe("403 FORBIDDEN on another end user's server", () => {
   const sameAccount: { credential: string; headers: () => Headers }[] = [
     { credential: "the account's API key", headers: () => bearer(c.alice.key) },
     { credential: "a JWT of the account", headers: () => bearer(c.aliceJwt) },
@@ -185,44 +145,9 @@ describe("403 FORBIDDEN", () => {
     },
     { credential: "the owner's session cookie", headers: () => browser(c.aliceCookie) },
   ];
-  it.each(
-    titled(
-      cross(
-        sameAccount,
-        SERVER_ROUTES.map((route) => ({ route })),
-      ),
-      (row) => `${row.route.label} on another end user's server of the same account, with ${row.credential}`,
-    ),
-  )("%s", async (_, { route, headers }) => {
-    await refused(route, coworkerServer, headers(), 403, "FORBIDDEN");
+  it.each(routeRows(sameAccount, SERVER_ROUTES))("%s", async (_, { route, headers }) => {
+    await refused(route, headers(), { status: 403, code: "FORBIDDEN" }, coworkerServer);
   });
-});
-
-// ---- the CSRF rule: a session cookie from another origin ----------------------------------------------
-
-describe("403 FORBIDDEN for a cookie-authenticated change from another origin", () => {
-  it.each(
-    titled(
-      cross(
-        CROSS_SITE,
-        MUTATING_ROUTES.map((route) => ({ route })),
-      ),
-      (row) => `${row.route.label} with ${row.credential}`,
-    ),
-  )("%s", async (_, { route, headers }) => {
-    await refused(route, aliceServer, headers(), 403, "FORBIDDEN", new RegExp(`^${CROSS_SITE_MESSAGE}$`));
-  });
-
-  // Reads are not changes: a cross-site GET with the cookie is answered, and no CORS header lets the
-  // other site read the answer (SameSite=Lax keeps the cookie off cross-site fetches anyway).
-  it.each(titled(READ_ROUTES, (route) => `${route.label} with the cookie from another origin: answered, not shared`))(
-    "%s",
-    async (_, route) => {
-      const res = await send(route, aliceServer.serverId, browser(c.aliceCookie, "https://evil.example"));
-      expect(res.status, res.text).toBe(200);
-      expectNoCors(res);
-    },
-  );
 });
 
 // ---- 404: another account's server is indistinguishable from a missing one ------------------------------
@@ -238,24 +163,11 @@ describe("404 NOT_FOUND across accounts", () => {
     { credential: "a session cookie of another account", headers: () => browser(c.aliceCookie) },
   ];
 
-  it.each(
-    titled(
-      cross(
-        callers,
-        SERVER_ROUTES.map((route) => ({ route })),
-      ),
-      (row) => `${row.route.label} with ${row.credential}`,
-    ),
-  )("%s", async (_, { route, headers }) => {
+  it.each(routeRows(callers, SERVER_ROUTES))("%s", async (_, { route, headers }) => {
     expect(await db().mcpServer.findUnique({ where: { id: missingLikeBob } })).toBeNull();
-    const theirs = await refused(route, bobServer, headers(), 404, "NOT_FOUND");
-    const missing = await refused(
-      route,
-      { serverId: missingLikeBob, name: bobServer.name },
-      headers(),
-      404,
-      "NOT_FOUND",
-    );
+    const notFound = { status: 404, code: "NOT_FOUND", message: "Server not found" };
+    const theirs = await refused(route, headers(), notFound, bobServer);
+    const missing = await refused(route, headers(), notFound, { serverId: missingLikeBob, name: bobServer.name });
     expect(theirs.body).toEqual({ error: { code: "NOT_FOUND", message: "Server not found" } });
     expectSameRefusal(theirs, missing);
     // Bob's server is still there, untouched.
@@ -263,42 +175,15 @@ describe("404 NOT_FOUND across accounts", () => {
   });
 });
 
-// ---- 400: x-alloy-userid longer than a user id can be -----------------------------------------------
-
-describe("x-alloy-userid length", () => {
-  it.each(
-    titled(
-      ROUTES,
-      (route) => `${route.label} with a 10,001-character x-alloy-userid and an override-capable key is 400`,
-    ),
-  )("%s", async (_, route) => {
-    await refused(
-      route,
-      aliceServer,
-      bearer(c.overrideKey, { "x-alloy-userid": "u".repeat(10_001) }),
-      400,
-      "INVALID_REQUEST",
-    );
-  });
-});
-
 // ---- credentials that must work -------------------------------------------------------------------------
 
 describe("working credentials", () => {
-  it.each(
-    titled(
-      cross(
-        WORKING,
-        ROUTES.map((route) => ({ route })),
-      ),
-      (row) => `${row.route.label} with ${row.credential}`,
-    ),
-  )("%s", async (_, { route, user, actor, headers }) => {
+  it.each(routeRows(WORKING, ROUTES))("%s", async (_, { route, user, actor, headers }) => {
     const userId = user();
     const target = route.onServer ? await serverOf(c.alice.accountId, userId) : aliceServer;
     const auditIds = async () => (await db().auditEvent.findMany({ select: { id: true } })).map((e) => e.id);
     const auditBefore = new Set(await auditIds());
-    const res = await send(route, target.serverId, await headers());
+    const res = await sendRoute(route, target, await headers());
     expect(res.status, res.text).toBe(route.ok);
     expect(res.headers.get("content-type")).toContain("application/json");
 

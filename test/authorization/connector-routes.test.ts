@@ -9,21 +9,19 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/server/db";
 import { sha256 } from "@/server/secrets";
 import {
-  CROSS_SITE,
-  CROSS_SITE_MESSAGE,
   cross,
-  expectNoCors,
+  describeCommonRefusals,
   expectNoLeak,
   expectRefused,
   expectSameRefusal,
-  FAILING,
-  isMutation,
-  OVERRIDING,
+  routeRows,
   titled,
   unique,
   useCredentials,
   WORKING,
+  sendRoute,
   type Headers,
+  type RestRoute,
 } from "@/test/authorization";
 import { browser } from "@/test/factories";
 import { bearer, call } from "@/test/route-client";
@@ -37,14 +35,7 @@ const DEAD_URL = "http://127.0.0.1:9/mcp";
 type Scope = "account" | "connector" | "credential";
 type Target = { connectorId: string; credentialId: string };
 
-type Route = {
-  label: string;
-  method: "GET" | "POST" | "DELETE";
-  url: (t: Target) => string;
-  body?: () => unknown;
-  scope: Scope;
-  ok: number;
-};
+type Route = RestRoute<Target> & { scope: Scope };
 
 const ROUTES: Route[] = [
   { label: "GET /api/connectors", method: "GET", url: () => "/api/connectors", scope: "account", ok: 200 },
@@ -100,15 +91,8 @@ const ROUTES: Route[] = [
     ok: 200,
   },
 ];
-const ON_CONNECTOR = ROUTES.filter((route) => route.scope !== "account");
 const CONNECTOR_ROUTES = ROUTES.filter((route) => route.scope === "connector");
 const CREDENTIAL_ROUTE = ROUTES.find((route) => route.scope === "credential")!;
-const MUTATING_ROUTES = ROUTES.filter((route) => isMutation(route.method));
-const READ_ROUTES = ROUTES.filter((route) => !isMutation(route.method));
-const routes = (list: Route[]) => list.map((route) => ({ route }));
-
-const send = (route: Route, target: Target, headers: Headers) =>
-  call(route.method, route.url(target), { headers, body: route.body?.() });
 
 // ---- fixtures -----------------------------------------------------------------------------------------
 
@@ -173,23 +157,16 @@ beforeAll(async () => {
 /** What a refusal concerning `f` must not show. */
 const secretsOf = (f: Fixture) => [f.connectorId, f.connectorName, f.credentialId, f.credentialName, f.secret];
 
-const refused = (
-  route: Route,
-  target: Fixture,
-  headers: Headers,
-  expected: { status: number; code: string; message?: RegExp | string },
-) => expectRefused(() => send(route, target, headers), { ...expected, secrets: secretsOf(target), headers });
+// ---- the rows every route shares: 401, 403 for x-alloy-userid, the CSRF rule, 400 for a long user id --------
 
-// ---- 401 ----------------------------------------------------------------------------------------------
+const refused = describeCommonRefusals({
+  routes: ROUTES,
+  target: (): Fixture => alices,
+  secrets: secretsOf,
+  mayNameAnyUser: (userId) => bearer(c.overrideKey, { "x-alloy-userid": userId }),
+});
 
-describe("401 UNAUTHORIZED", () => {
-  it.each(titled(cross(FAILING, routes(ROUTES)), (row) => `${row.route.label} with ${row.credential}`))(
-    "%s",
-    async (_, { route, headers, message }) => {
-      await refused(route, alices, await headers(), { status: 401, code: "UNAUTHORIZED", message });
-    },
-  );
-
+describe("401 UNAUTHORIZED before validation", () => {
   it("authenticates before it validates: no credentials and a malformed body or id is still 401", async () => {
     for (const [method, url, body] of [
       ["POST", "/api/connectors", { name: "" }],
@@ -200,34 +177,6 @@ describe("401 UNAUTHORIZED", () => {
       await expectRefused(() => call(method, url, { body }), { status: 401, code: "UNAUTHORIZED" });
     }
   });
-});
-
-// ---- 403 ----------------------------------------------------------------------------------------------
-
-describe("403 FORBIDDEN", () => {
-  it.each(titled(cross(OVERRIDING, routes(ROUTES)), (row) => `${row.route.label} with ${row.credential}`))(
-    "%s",
-    async (_, { route, headers }) => {
-      await refused(route, alices, headers(), { status: 403, code: "FORBIDDEN" });
-    },
-  );
-
-  it.each(titled(cross(CROSS_SITE, routes(MUTATING_ROUTES)), (row) => `${row.route.label} with ${row.credential}`))(
-    "%s",
-    async (_, { route, headers }) => {
-      await refused(route, alices, headers(), { status: 403, code: "FORBIDDEN", message: CROSS_SITE_MESSAGE });
-    },
-  );
-
-  // Reads are not changes: answered, and no CORS header lets the other site read the answer.
-  it.each(titled(READ_ROUTES, (route) => `${route.label} with the cookie from another origin: answered, not shared`))(
-    "%s",
-    async (_, route) => {
-      const res = await send(route, alices, browser(c.aliceCookie, "https://evil.example"));
-      expect(res.status, res.text).toBe(200);
-      expectNoCors(res);
-    },
-  );
 });
 
 // ---- another account: indistinguishable from missing ---------------------------------------------------
@@ -245,16 +194,13 @@ const OTHER_ACCOUNT: Caller[] = [
 ];
 
 describe("another account's connector or credential is reported exactly like a missing one", () => {
-  it.each(titled(cross(OTHER_ACCOUNT, routes(CONNECTOR_ROUTES)), (row) => `${row.route.label} with ${row.credential}`))(
-    "%s: 404 CONNECTOR_NOT_FOUND",
-    async (_, { route, headers }) => {
-      const expected = { status: 404, code: "CONNECTOR_NOT_FOUND", message: "Connector not found" };
-      const theirs = await refused(route, bobs, headers(), expected);
-      const missing = await refused(route, { ...bobs, connectorId: missingConnectorId }, headers(), expected);
-      expect(theirs.body).toEqual({ error: { code: "CONNECTOR_NOT_FOUND", message: "Connector not found" } });
-      expectSameRefusal(theirs, missing);
-    },
-  );
+  it.each(routeRows(OTHER_ACCOUNT, CONNECTOR_ROUTES))("%s: 404 CONNECTOR_NOT_FOUND", async (_, { route, headers }) => {
+    const expected = { status: 404, code: "CONNECTOR_NOT_FOUND", message: "Connector not found" };
+    const theirs = await refused(route, headers(), expected, bobs);
+    const missing = await refused(route, headers(), expected, { ...bobs, connectorId: missingConnectorId });
+    expect(theirs.body).toEqual({ error: { code: "CONNECTOR_NOT_FOUND", message: "Connector not found" } });
+    expectSameRefusal(theirs, missing);
+  });
 
   it.each(
     titled(
@@ -273,13 +219,12 @@ describe("another account's connector or credential is reported exactly like a m
     ),
   )("%s: 400 CREDENTIAL_NOT_FOUND", async (_, { target, headers }) => {
     const expected = { status: 400, code: "CREDENTIAL_NOT_FOUND", message: "Credential not found" };
-    const theirs = await refused(CREDENTIAL_ROUTE, target(), headers(), expected);
-    const missing = await refused(
-      CREDENTIAL_ROUTE,
-      { ...bobs, connectorId: missingConnectorId, credentialId: missingCredentialId() },
-      headers(),
-      expected,
-    );
+    const theirs = await refused(CREDENTIAL_ROUTE, headers(), expected, target());
+    const missing = await refused(CREDENTIAL_ROUTE, headers(), expected, {
+      ...bobs,
+      connectorId: missingConnectorId,
+      credentialId: missingCredentialId(),
+    });
     expect(theirs.body).toEqual({ error: { code: "CREDENTIAL_NOT_FOUND", message: "Credential not found" } });
     expectSameRefusal(theirs, missing);
   });
@@ -314,13 +259,11 @@ describe("another end user's credential of the same account is reported exactly 
     "%s: 400 CREDENTIAL_NOT_FOUND",
     async (_, { headers }) => {
       const expected = { status: 400, code: "CREDENTIAL_NOT_FOUND", message: "Credential not found" };
-      const theirs = await refused(CREDENTIAL_ROUTE, coworkers, headers(), expected);
-      const missing = await refused(
-        CREDENTIAL_ROUTE,
-        { ...coworkers, credentialId: missingCredentialId() },
-        headers(),
-        expected,
-      );
+      const theirs = await refused(CREDENTIAL_ROUTE, headers(), expected, coworkers);
+      const missing = await refused(CREDENTIAL_ROUTE, headers(), expected, {
+        ...coworkers,
+        credentialId: missingCredentialId(),
+      });
       expectSameRefusal(theirs, missing);
     },
   );
@@ -338,7 +281,7 @@ describe("another end user's credential of the same account is reported exactly 
   it("the owner's own credential, named under another connector of the account, is not found either", async () => {
     const otherConnector = await connectorOf(bearer(c.alice.key), `Other ${unique()}`);
     const expected = { status: 400, code: "CREDENTIAL_NOT_FOUND", message: "Credential not found" };
-    await refused(CREDENTIAL_ROUTE, { ...alices, connectorId: otherConnector }, bearer(c.alice.key), expected);
+    await refused(CREDENTIAL_ROUTE, bearer(c.alice.key), expected, { ...alices, connectorId: otherConnector });
   });
 
   it("an override key acting as the coworker does reach the coworker's credentials (and only those)", async () => {
@@ -348,92 +291,75 @@ describe("another end user's credential of the same account is reported exactly 
     expectNoLeak(listed, [alices.credentialId, alices.credentialName, alices.secret]);
     // The coworker's credential is the coworker's to delete; the owner's is not.
     const theirs = await credentialOf(asCoworker, coworkers.connectorId, `Coworker ${unique()}`);
-    await refused(CREDENTIAL_ROUTE, alices, asCoworker, { status: 400, code: "CREDENTIAL_NOT_FOUND" });
-    const deleted = await send(CREDENTIAL_ROUTE, { ...coworkers, ...theirs }, asCoworker);
+    await refused(CREDENTIAL_ROUTE, asCoworker, { status: 400, code: "CREDENTIAL_NOT_FOUND" }, alices);
+    const deleted = await sendRoute(CREDENTIAL_ROUTE, { ...coworkers, ...theirs }, asCoworker);
     expect(deleted.status, deleted.text).toBe(200);
   });
-});
-
-// ---- 400: x-alloy-userid longer than a user id can be ------------------------------------------------------
-
-describe("x-alloy-userid length", () => {
-  it.each(titled(ROUTES, (route) => `${route.label} with a 10,001-character x-alloy-userid is 400`))(
-    "%s",
-    async (_, route) => {
-      const headers = bearer(c.overrideKey, { "x-alloy-userid": "u".repeat(10_001) });
-      await refused(route, alices, headers, { status: 400, code: "INVALID_REQUEST" });
-    },
-  );
 });
 
 // ---- credentials that must work ---------------------------------------------------------------------------
 
 describe("working credentials", () => {
-  it.each(titled(cross(WORKING, routes(ROUTES)), (row) => `${row.route.label} with ${row.credential}`))(
-    "%s",
-    async (_, { route, user, headers }) => {
-      const userId = user();
-      const sent = await headers();
-      // Connectors are the account's: any end user of it may use them. Credentials are the end user's own.
-      let target: Target = alices;
-      if (route.label === "DELETE /api/connectors/{id}") {
-        target = { ...alices, connectorId: await connectorOf(bearer(c.alice.key), `Doomed ${unique()}`) };
-      } else if (route.scope === "credential") {
-        target = { ...alices, ...(await credentialOf(sent, alices.connectorId, `Doomed ${unique()}`)) };
-      }
-      const res = await send(route, target, sent);
-      expect(res.status, res.text).toBe(route.ok);
-      expect(res.headers.get("content-type")).toContain("application/json");
-      expectNoLeak(res, secretsOf(bobs));
+  it.each(routeRows(WORKING, ROUTES))("%s", async (_, { route, user, headers }) => {
+    const userId = user();
+    const sent = await headers();
+    // Connectors are the account's: any end user of it may use them. Credentials are the end user's own.
+    let target: Target = alices;
+    if (route.label === "DELETE /api/connectors/{id}") {
+      target = { ...alices, connectorId: await connectorOf(bearer(c.alice.key), `Doomed ${unique()}`) };
+    } else if (route.scope === "credential") {
+      target = { ...alices, ...(await credentialOf(sent, alices.connectorId, `Doomed ${unique()}`)) };
+    }
+    const res = await sendRoute(route, target, sent);
+    expect(res.status, res.text).toBe(route.ok);
+    expect(res.headers.get("content-type")).toContain("application/json");
+    expectNoLeak(res, secretsOf(bobs));
 
-      const ownCredentials = () =>
-        db().credential.findMany({
-          where: { accountId: c.alice.accountId, userKey: sha256(userId), connectorId: target.connectorId },
-          select: { id: true },
-        });
-      switch (route.label) {
-        case "GET /api/connectors": {
-          const ids = await db().connector.findMany({ where: { accountId: c.alice.accountId }, select: { id: true } });
-          expect(res.body.connectors.map((x: Target) => x.connectorId).sort()).toEqual(ids.map((x) => x.id).sort());
-          break;
-        }
-        case "POST /api/connectors":
-          expect(await db().connector.findUnique({ where: { id: res.body.connectorId } })).toMatchObject({
-            accountId: c.alice.accountId,
-          });
-          break;
-        case "GET /api/connectors/{id}":
-        case "POST /api/connectors/{id}/refresh":
-          expect(res.body).toMatchObject({ connectorId: target.connectorId, name: alices.connectorName });
-          break;
-        case "DELETE /api/connectors/{id}":
-          expect(res.body).toEqual({ message: "Connector deleted", connectorId: target.connectorId });
-          expect(await db().connector.count({ where: { id: target.connectorId } })).toBe(0);
-          break;
-        case "GET /api/connectors/{id}/credentials": {
-          const own = (await ownCredentials()).map((x) => x.id).sort();
-          expect(res.body.credentials.map((x: Target) => x.credentialId).sort()).toEqual(own);
-          expect(res.body.count).toBe(own.length);
-          if (userId !== c.alice.userId) expectNoLeak(res, [alices.credentialId, alices.credentialName]);
-          if (userId !== COWORKER) expectNoLeak(res, [coworkers.credentialId, coworkers.credentialName]);
-          break;
-        }
-        case "POST /api/connectors/{id}/credentials":
-          expect(await db().credential.findUnique({ where: { id: res.body.credentialId } })).toMatchObject({
-            accountId: c.alice.accountId,
-            connectorId: target.connectorId,
-            userId,
-          });
-          break;
-        case "DELETE /api/connectors/{id}/credentials/{credentialId}":
-          expect(res.body).toEqual({ message: "Credential deleted", credentialId: target.credentialId });
-          expect(await db().credential.count({ where: { id: target.credentialId } })).toBe(0);
-          break;
+    const ownCredentials = () =>
+      db().credential.findMany({
+        where: { accountId: c.alice.accountId, userKey: sha256(userId), connectorId: target.connectorId },
+        select: { id: true },
+      });
+    switch (route.label) {
+      case "GET /api/connectors": {
+        const ids = await db().connector.findMany({ where: { accountId: c.alice.accountId }, select: { id: true } });
+        expect(res.body.connectors.map((x: Target) => x.connectorId).sort()).toEqual(ids.map((x) => x.id).sort());
+        break;
       }
-      // What the fixtures hold is untouched by what other callers do.
-      expect(await db().credential.count({ where: { id: { in: [coworkers.credentialId, bobs.credentialId] } } })).toBe(
-        2,
-      );
-    },
-  );
+      case "POST /api/connectors":
+        expect(await db().connector.findUnique({ where: { id: res.body.connectorId } })).toMatchObject({
+          accountId: c.alice.accountId,
+        });
+        break;
+      case "GET /api/connectors/{id}":
+      case "POST /api/connectors/{id}/refresh":
+        expect(res.body).toMatchObject({ connectorId: target.connectorId, name: alices.connectorName });
+        break;
+      case "DELETE /api/connectors/{id}":
+        expect(res.body).toEqual({ message: "Connector deleted", connectorId: target.connectorId });
+        expect(await db().connector.count({ where: { id: target.connectorId } })).toBe(0);
+        break;
+      case "GET /api/connectors/{id}/credentials": {
+        const own = (await ownCredentials()).map((x) => x.id).sort();
+        expect(res.body.credentials.map((x: Target) => x.credentialId).sort()).toEqual(own);
+        expect(res.body.count).toBe(own.length);
+        if (userId !== c.alice.userId) expectNoLeak(res, [alices.credentialId, alices.credentialName]);
+        if (userId !== COWORKER) expectNoLeak(res, [coworkers.credentialId, coworkers.credentialName]);
+        break;
+      }
+      case "POST /api/connectors/{id}/credentials":
+        expect(await db().credential.findUnique({ where: { id: res.body.credentialId } })).toMatchObject({
+          accountId: c.alice.accountId,
+          connectorId: target.connectorId,
+          userId,
+        });
+        break;
+      case "DELETE /api/connectors/{id}/credentials/{credentialId}":
+        expect(res.body).toEqual({ message: "Credential deleted", credentialId: target.credentialId });
+        expect(await db().credential.count({ where: { id: target.credentialId } })).toBe(0);
+        break;
+    }
+    // What the fixtures hold is untouched by what other callers do.
+    expect(await db().credential.count({ where: { id: { in: [coworkers.credentialId, bobs.credentialId] } } })).toBe(2);
+  });
 });

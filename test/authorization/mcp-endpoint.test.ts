@@ -11,15 +11,14 @@ import { db } from "@/server/db";
 import { closeServerSessions, getSession } from "@/server/mcp/sessions";
 import { sha256 } from "@/server/secrets";
 import { mintJwt } from "@/server/services/jwt-keys";
-import { expectError } from "@/test/assertions";
 import {
   APP_ORIGIN,
   cross,
   expectNoLeak,
+  expectRefused,
   expectSameRefusal,
   FAILING,
   OVERRIDING_API,
-  snapshot,
   titled,
   unique,
   useCredentials,
@@ -65,13 +64,9 @@ async function mcp(
     return { status: response.status, headers: response.headers, body: null, text: "" };
   }
   const text = await response.text();
-  const data = text.split("\n").find((line) => line.startsWith("data: "));
-  return {
-    status: response.status,
-    headers: response.headers,
-    body: data ? JSON.parse(data.slice(6)) : text ? JSON.parse(text) : null,
-    text,
-  };
+  const sse = response.headers.get("content-type")?.startsWith("text/event-stream");
+  const json = sse ? /^data: (.*)$/m.exec(text)?.[1] : text;
+  return { status: response.status, headers: response.headers, body: json ? JSON.parse(json) : null, text };
 }
 
 /** The four ways to reach a server: open a session, a session-less call, a session's stream, end a session. */
@@ -216,9 +211,13 @@ const secrets = () => all().flatMap((s) => [s.serverId, s.name, s.instructions, 
 
 // ---- refusals -------------------------------------------------------------------------------------------
 
+/** How a row reaches its server: the token URL or the API URL (unless it gives its own `path`). */
+type Via = (server: Server) => string;
+
 type Refusal = {
   credential: string;
-  path: () => string;
+  via: Via;
+  path?: () => string;
   headers: () => Headers | Promise<Headers>;
   /** The server the request names: its live session is the one GET and DELETE send. */
   server: () => Server;
@@ -229,15 +228,14 @@ type Refusal = {
 
 async function expectMcpRefused(op: Op, refusal: Refusal): Promise<ApiResponse> {
   const server = refusal.server();
+  const path = refusal.path?.() ?? refusal.via(server);
   const headers = { ...(await refusal.headers()), ...(op.inSession ? { "mcp-session-id": server.sessionId } : {}) };
-  const before = await snapshot();
-  const res = await mcp(op.method, refusal.path(), headers, op.body?.());
-  expectError(res, refusal.status, refusal.code);
-  if (typeof refusal.message === "string") expect(res.body.error.message).toBe(refusal.message);
-  else if (refusal.message) expect(res.body.error.message).toMatch(refusal.message);
+  const res = await expectRefused(() => mcp(op.method, path, headers, op.body?.()), {
+    ...refusal,
+    secrets: secrets(),
+    headers,
+  });
   expect(res.headers.get("mcp-session-id")).toBeNull();
-  expectNoLeak(res, secrets(), headers);
-  expect(await snapshot(), "a refused request changed the database").toEqual(before);
   if (server !== deleted) expect(getSession(server.sessionId), "the named session was closed").toBeDefined();
   return res;
 }
@@ -285,22 +283,19 @@ const TOKEN_URL_REFUSALS: Refusal[] = [
     path: () => `/mcp/NOT_VALID/${own.token}`,
     ...INVALID_TOKEN,
   },
-  { credential: "a deleted server's token", path: () => tokenUrl(deleted), server: () => deleted, ...INVALID_TOKEN },
+  { credential: "a deleted server's token", server: () => deleted, ...INVALID_TOKEN },
   {
     credential: "a token rotated out without grace",
-    path: () => tokenUrl(rotatedOut),
     server: () => rotatedOut,
     ...ROTATED_OUT,
   },
   {
     credential: "a rotated-out token after its grace period",
-    path: () => tokenUrl(pastGrace),
     server: () => pastGrace,
     ...ROTATED_OUT,
   },
   {
     credential: "an expired token",
-    path: () => tokenUrl(expired),
     server: () => expired,
     status: 401,
     code: "UNAUTHORIZED",
@@ -325,7 +320,6 @@ const TOKEN_URL_REFUSALS: Refusal[] = [
   },
   {
     credential: "a private server's token URL with the owner's id in x-alloy-userid but the server of a coworker",
-    path: () => tokenUrl(coworkerPrivate),
     server: () => coworkerPrivate,
     headers: () => ({ "x-alloy-userid": c.alice.userId }),
     ...PRIVATE_TOKEN,
@@ -358,33 +352,28 @@ const TOKEN_URL_REFUSALS: Refusal[] = [
   },
   {
     credential: "a public server's token URL as its owner, whom the users blocklist names",
-    path: () => tokenUrl(blocking),
     server: () => blocking,
     ...NOT_PERMITTED,
   },
   {
     credential: "a public server's token URL with an x-alloy-userid the users blocklist names",
-    path: () => tokenUrl(blocking),
     server: () => blocking,
     headers: () => ({ "x-alloy-userid": "blocked-user" }),
     ...NOT_PERMITTED,
   },
   {
     credential: "a public server's token URL as its owner, whom the users allowlist does not name",
-    path: () => tokenUrl(allowing),
     server: () => allowing,
     ...NOT_PERMITTED,
   },
   {
     credential: "a public server's token URL with an x-alloy-userid the users allowlist does not name",
-    path: () => tokenUrl(allowing),
     server: () => allowing,
     headers: () => ({ "x-alloy-userid": IMPOSTOR }),
     ...NOT_PERMITTED,
   },
   {
     credential: "a public server's token URL with a JWT of a user the users allowlist does not name",
-    path: () => tokenUrl(allowing),
     server: () => allowing,
     headers: async () => ({ "x-alloy-user-token": (await mintJwt(c.aliceKid, IMPOSTOR, 600)).token }),
     ...NOT_PERMITTED,
@@ -400,7 +389,7 @@ const TOKEN_URL_REFUSALS: Refusal[] = [
     headers: () => browser(c.aliceCookie, "https://evil.example"),
     ...FOREIGN_ORIGIN,
   },
-].map((refusal) => ({ path: () => tokenUrl(own), server: () => own, headers: () => ({}), ...refusal }));
+].map((refusal) => ({ via: tokenUrl, server: () => own, headers: () => ({}), ...refusal }));
 
 const NOT_FOUND = { status: 404, code: "NOT_FOUND", message: "Server not found" };
 const OTHER_USERS_PRIVATE = {
@@ -431,7 +420,6 @@ const API_URL_REFUSALS: Refusal[] = [
   ...OVERRIDING_API.map((o) => ({ ...o, status: 403, code: "FORBIDDEN" })),
   {
     credential: "a plain key naming the coworker who owns the private server as x-alloy-userid",
-    path: () => apiUrl(coworkerPrivate),
     server: () => coworkerPrivate,
     headers: () => bearer(c.alice.key, { "x-alloy-userid": COWORKER }),
     status: 403,
@@ -450,35 +438,30 @@ const API_URL_REFUSALS: Refusal[] = [
   ].map((caller) => ({
     ...caller,
     credential: `${caller.credential} on another end user's private server`,
-    path: () => apiUrl(coworkerPrivate),
     server: () => coworkerPrivate,
     ...OTHER_USERS_PRIVATE,
   })),
   // Public servers: the users restriction decides.
   {
     credential: "the account's API key on a public server whose users blocklist names its user",
-    path: () => apiUrl(blocking),
     server: () => blocking,
     headers: () => bearer(c.alice.key),
     ...NOT_PERMITTED,
   },
   {
     credential: "the override key as a user the public server's blocklist names",
-    path: () => apiUrl(blocking),
     server: () => blocking,
     headers: () => bearer(c.overrideKey, { "x-alloy-userid": "blocked-user" }),
     ...NOT_PERMITTED,
   },
   {
     credential: "the account's API key on a public server whose users allowlist does not name its user",
-    path: () => apiUrl(allowing),
     server: () => allowing,
     headers: () => bearer(c.alice.key),
     ...NOT_PERMITTED,
   },
   {
     credential: "a JWT of a user the public server's allowlist does not name",
-    path: () => apiUrl(allowing),
     server: () => allowing,
     headers: async () => bearer((await mintJwt(c.aliceKid, IMPOSTOR, 600)).token),
     ...NOT_PERMITTED,
@@ -494,7 +477,7 @@ const API_URL_REFUSALS: Refusal[] = [
     status: 400,
     code: "INVALID_REQUEST",
   },
-].map((refusal) => ({ path: () => apiUrl(own), server: () => own, ...refusal }));
+].map((refusal) => ({ via: apiUrl, server: () => own, ...refusal }));
 
 describe("refused on the token URL", () => {
   it.each(titled(cross(TOKEN_URL_REFUSALS, OPS), (row) => `${row.op} with ${row.credential}`))("%s", async (_, row) => {
@@ -512,6 +495,7 @@ describe("refused on the API URL", () => {
     async (_, op) => {
       await expectMcpRefused(op, {
         credential: "none",
+        via: apiUrl,
         path: () => "/mcp/NOT_VALID",
         headers: () => ({}),
         server: () => own,
@@ -535,24 +519,10 @@ describe("another account's server is indistinguishable from a missing one", () 
     "%s",
     async (_, row) => {
       const missingId = bobs.serverId.replace(/[0-9a-f]{8}$/, (hex) => (hex === "0badc0de" ? "0badf00d" : "0badc0de"));
-      const theirs = await expectMcpRefused(row, {
-        ...row,
-        path: () => apiUrl(bobs),
-        server: () => bobs,
-        ...NOT_FOUND,
-      });
-      const missing = await expectMcpRefused(row, {
-        ...row,
-        path: () => `/mcp/${missingId}`,
-        server: () => bobs,
-        ...NOT_FOUND,
-      });
-      const malformed = await expectMcpRefused(row, {
-        ...row,
-        path: () => "/mcp/NOT_VALID",
-        server: () => bobs,
-        ...NOT_FOUND,
-      });
+      const refusal = { ...row, via: apiUrl, server: () => bobs, ...NOT_FOUND };
+      const theirs = await expectMcpRefused(row, refusal);
+      const missing = await expectMcpRefused(row, { ...refusal, path: () => `/mcp/${missingId}` });
+      const malformed = await expectMcpRefused(row, { ...refusal, path: () => "/mcp/NOT_VALID" });
       expect(theirs.body).toEqual({ error: { code: "NOT_FOUND", message: "Server not found" } });
       expectSameRefusal(theirs, missing);
       expectSameRefusal(theirs, malformed);
@@ -591,9 +561,10 @@ describe("a session belongs to its server and its user", () => {
 
 type Working = {
   credential: string;
-  path: () => string;
+  via: Via;
+  path?: () => string;
   headers: () => Headers | Promise<Headers>;
-  server: () => Server;
+  server: () => Server | Promise<Server>;
   /** The end user the request must act as. */
   user: () => string;
 };
@@ -628,26 +599,22 @@ const WORKING_TOKEN_URL: Working[] = [
   },
   {
     credential: "the new token after a rotation",
-    path: () => tokenUrl(inGrace),
     server: () => inGrace,
     user: () => c.alice.userId,
   },
   {
     credential: "a public server's token URL (acts as its owner)",
-    path: () => tokenUrl(coworkerPublic),
     server: () => coworkerPublic,
     user: () => COWORKER,
   },
   {
     credential: "a public server's token URL with x-alloy-userid",
-    path: () => tokenUrl(coworkerPublic),
     server: () => coworkerPublic,
     headers: () => ({ "x-alloy-userid": "visitor-1" }),
     user: () => "visitor-1",
   },
   {
     credential: "a public server's token URL with a JWT of the account in x-alloy-user-token",
-    path: () => tokenUrl(coworkerPublic),
     server: () => coworkerPublic,
     headers: async () => ({ "x-alloy-user-token": (await createJwt(c.alice.accountId, "jwt-visitor")).token }),
     user: () => "jwt-visitor",
@@ -655,26 +622,23 @@ const WORKING_TOKEN_URL: Working[] = [
   {
     // The cookie is no credential here: the token URL still acts as the server's owner, not as the cookie's user.
     credential: "a public server's token URL with the dashboard cookie of another user",
-    path: () => tokenUrl(coworkerPublic),
     server: () => coworkerPublic,
     headers: () => browser(c.aliceCookie),
     user: () => COWORKER,
   },
   {
     credential: "a public server's token URL with a user its allowlist names",
-    path: () => tokenUrl(allowing),
     server: () => allowing,
     headers: () => ({ "x-alloy-userid": "allowed-user" }),
     user: () => "allowed-user",
   },
   {
     credential: "a public server's token URL with a user its blocklist does not name",
-    path: () => tokenUrl(blocking),
     server: () => blocking,
     headers: () => ({ "x-alloy-userid": "visitor-2" }),
     user: () => "visitor-2",
   },
-].map((working) => ({ path: () => tokenUrl(own), server: () => own, headers: () => ({}), ...working }));
+].map((working) => ({ via: tokenUrl, server: () => own, headers: () => ({}), ...working }));
 
 /** A private server of each end user the API credentials act as, made on first use. */
 const privateServers = new Map<string, Promise<Server>>();
@@ -694,46 +658,42 @@ const privateServerOf = (userId: string) => {
 const WORKING_API_URL: Working[] = [
   {
     credential: "the account's API key on another end user's public server",
-    path: () => apiUrl(coworkerPublic),
     server: () => coworkerPublic,
     headers: () => bearer(c.alice.key),
     user: () => c.alice.userId,
   },
   {
     credential: "the override key acting as the owner of another end user's private server",
-    path: () => apiUrl(coworkerPrivate),
     server: () => coworkerPrivate,
     headers: () => bearer(c.overrideKey, { "x-alloy-userid": COWORKER }),
     user: () => COWORKER,
   },
   {
     credential: "the override key as a user the public server's allowlist names",
-    path: () => apiUrl(allowing),
     server: () => allowing,
     headers: () => bearer(c.overrideKey, { "x-alloy-userid": "allowed-user" }),
     user: () => "allowed-user",
   },
-];
+].map((working) => ({ via: apiUrl, ...working }));
 
 describe("working credentials", () => {
-  const matrix = [
+  const matrix: Working[] = [
     ...WORKING_TOKEN_URL,
     ...WORKING_API_URL,
     // Section 2's working credentials on the API URL of a private server of the user they act as.
     ...WORKING_API.map(({ credential, headers, user }) => ({
       credential: `the API URL with ${credential}`,
+      via: apiUrl,
       headers,
       user,
-      path: () => "",
-      server: () => own,
-      ownServer: true,
+      server: () => privateServerOf(user()),
     })),
   ];
 
   it.each(titled(cross(matrix, OPS), (row) => `${row.op} with ${row.credential}`))("%s", async (_, row) => {
     const userId = row.user();
-    const server = "ownServer" in row ? await privateServerOf(userId) : row.server();
-    const path = "ownServer" in row ? apiUrl(server) : row.path();
+    const server = await row.server();
+    const path = row.path?.() ?? row.via(server);
     const headers = await row.headers();
     const others = all().filter((s) => s.serverId !== server.serverId);
     const otherSecrets = others.flatMap((s) => [s.serverId, s.name, s.instructions, s.token]);
