@@ -5,10 +5,10 @@
 // nothing of any server, and leaves no trace: no session, binding or usage row, and the live session it
 // named stays open. A working credential initializes with the server's instructions as the right user.
 import { randomBytes, randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import * as mcpRoute from "@/app/mcp/[serverId]/[[...token]]/route";
 import { db } from "@/server/db";
-import { closeServerSessions, getSession } from "@/server/mcp/sessions";
+import { getSession } from "@/server/mcp/sessions";
 import { sha256 } from "@/server/secrets";
 import { mintJwt } from "@/server/services/jwt-keys";
 import {
@@ -199,11 +199,6 @@ beforeAll(async () => {
     where: { serverId: expired.serverId },
     data: { expiresAt: new Date(Date.now() - 1000) },
   });
-});
-
-afterAll(async () => {
-  const made = await Promise.all(privateServers.values());
-  for (const server of [...all(), ...made]) await closeServerSessions(server.serverId);
 });
 
 /** Every server's id, name, instructions and token: no refusal may show any of them. */
@@ -530,33 +525,6 @@ describe("another account's server is indistinguishable from a missing one", () 
   );
 });
 
-describe("a session belongs to its server and its user", () => {
-  const sessionOps = OPS.filter((op) => op.inSession);
-  it.each(titled(sessionOps, (op) => `${op.op} of another server's session, with this server's token`))(
-    "%s: 404 Session not found, and that session stays open",
-    async (_, op) => {
-      const res = await mcp(op.method, tokenUrl(own), { "mcp-session-id": coworkerPrivate.sessionId });
-      expect(res.status).toBe(404);
-      expect(res.body).toMatchObject({ jsonrpc: "2.0", error: { code: -32001, message: "Session not found" } });
-      expectNoLeak(res, secrets());
-      expect(getSession(coworkerPrivate.sessionId)).toBeDefined();
-    },
-  );
-
-  it.each(titled(sessionOps, (op) => `${op.op} of another end user's session on the same public server`))(
-    "%s: 404 Session not found, and that session stays open",
-    async (_, op) => {
-      const res = await mcp(op.method, tokenUrl(coworkerPublic), {
-        "x-alloy-userid": IMPOSTOR,
-        "mcp-session-id": coworkerPublic.sessionId,
-      });
-      expect(res.status).toBe(404);
-      expect(res.body).toMatchObject({ error: { code: -32001, message: "Session not found" } });
-      expect(getSession(coworkerPublic.sessionId)).toBeDefined();
-    },
-  );
-});
-
 // ---- credentials that must work ---------------------------------------------------------------------------
 
 type Working = {
@@ -733,4 +701,33 @@ describe("working credentials", () => {
         break;
     }
   });
+});
+
+// Last on purpose: these answer from the protocol layer and leave no background write behind, so the
+// file's database closes with nothing in flight (open sessions are simply dropped with the process).
+describe("a session belongs to its server and its user", () => {
+  const sessionOps = OPS.filter((op) => op.inSession);
+  it.each(titled(sessionOps, (op) => `${op.op} of another server's session, with this server's token`))(
+    "%s: 404 Session not found, and that session stays open",
+    async (_, op) => {
+      const res = await mcp(op.method, tokenUrl(own), { "mcp-session-id": coworkerPrivate.sessionId });
+      expect(res.status).toBe(404);
+      expect(res.body).toMatchObject({ jsonrpc: "2.0", error: { code: -32001, message: "Session not found" } });
+      expectNoLeak(res, secrets());
+      expect(getSession(coworkerPrivate.sessionId)).toBeDefined();
+    },
+  );
+
+  it.each(titled(sessionOps, (op) => `${op.op} of another end user's session on the same public server`))(
+    "%s: 404 Session not found, and that session stays open",
+    async (_, op) => {
+      const res = await mcp(op.method, tokenUrl(coworkerPublic), {
+        "x-alloy-userid": IMPOSTOR,
+        "mcp-session-id": coworkerPublic.sessionId,
+      });
+      expect(res.status).toBe(404);
+      expect(res.body).toMatchObject({ error: { code: -32001, message: "Session not found" } });
+      expect(getSession(coworkerPublic.sessionId)).toBeDefined();
+    },
+  );
 });
