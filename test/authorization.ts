@@ -371,21 +371,23 @@ export const OVERRIDING: RefusedCredential[] = [
 
 // ---- the CSRF rule: a cookie-authenticated change must come from the app's own pages ---------------------
 
-/**
- * A valid session cookie on a change (POST, PUT, DELETE) that does not provably come from the app's own
- * origin: 403 FORBIDDEN, nothing changed. Origin decides when present (a same-site Referer cannot
- * overrule a foreign Origin); Referer only when Origin is absent; neither present is refused too: every
- * current browser sends Origin on a non-GET request, so a cookie change without Origin or Referer does not
- * come from our pages. It is what an old browser's cross-site form post looks like when the attacking page
- * also suppresses the Referer (Referrer-Policy: no-referrer), and a non-browser client holding the cookie
- * can use an API key instead. Failing closed costs nothing legitimate.
- */
 /** The owner's cookie on a change, with these Origin / Referer headers (absent when undefined). */
 const cookieFrom = (credential: string, from: { origin?: string; referer?: string }): RefusedCredential => ({
   credential: `the cookie with ${credential}`,
   headers: () => ({ cookie: c.aliceCookie, ...from }),
 });
 
+/**
+ * A valid session cookie on a change (POST, PUT, DELETE) that does not provably come from the app's own
+ * origin: 403 FORBIDDEN, nothing changed. Origin decides when present (a same-site Referer cannot
+ * overrule a foreign Origin); Referer only when Origin is absent. Neither present is refused too: every
+ * current browser sends Origin on a non-GET request, so a cookie change without Origin or Referer does not
+ * come from our pages. It is what an old browser's cross-site form post looks like when the attacking page
+ * also suppresses the Referer (Referrer-Policy: no-referrer), and a non-browser client holding the cookie
+ * can use an API key instead: failing closed costs nothing legitimate. `Origin: null` is refused as well:
+ * the dashboard's own changes are fetch() calls (mode "cors"), whose Origin browsers always send for real,
+ * even under our Referrer-Policy: no-referrer (only a native form post from such a page says "null").
+ */
 export const CROSS_SITE: RefusedCredential[] = [
   cookieFrom("an Origin of another site", { origin: "https://evil.example" }),
   cookieFrom("the app's host over https (another origin)", { origin: "https://switchboard.test" }),

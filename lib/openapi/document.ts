@@ -100,8 +100,9 @@ const CONNECTORS_TAG = "Connectors";
 const CREDENTIALS_TAG = "Credentials";
 const ACCOUNT_TAG = "Account";
 const JSON_TYPE = "application/json";
-// Either credential works on every route (API.md section 2): listed as alternatives.
-const security: Record<string, string[]>[] = [{ bearerAuth: [] }, { userTokenAuth: [] }];
+// Either credential works on every route (API.md section 2): listed as alternatives. The dashboard's session
+// cookie works on these routes too (its changes only from this site's own pages).
+const security: Record<string, string[]>[] = [{ bearerAuth: [] }, { userTokenAuth: [] }, { sessionCookie: [] }];
 
 // ---------------------------------------------------------------------------------------------------
 // Examples. Typed by the response schemas, and checked against the document by a test, so they stay true.
@@ -194,6 +195,11 @@ const unauthorized: ZodOpenApiResponseObject = {
       "Missing credentials: send Authorization: Bearer <API key or JWT>",
     ),
     invalid: errorExample("Unknown API key", "UNAUTHORIZED", "Invalid API key"),
+    sessionExpired: errorExample(
+      "A dashboard session cookie that expired or is not valid",
+      "UNAUTHORIZED",
+      "Session expired or invalid: sign in again",
+    ),
   }),
 };
 
@@ -255,14 +261,23 @@ const invalidRequest = (
 ) => jsonResponse(description, invalidRequestErrorSchema, examples);
 
 const forbidden = (examples: Examples = {}) =>
-  jsonResponse("Forbidden: the credential may not act as this user or on this server", forbiddenErrorSchema, {
-    actAsUser: errorExample(
-      "x-alloy-userid sent by a key without that permission",
-      "FORBIDDEN",
-      "This API key may not act as another user (x-alloy-userid)",
-    ),
-    ...examples,
-  });
+  jsonResponse(
+    "Forbidden: the credential may not act as this user or on this server, or a session-cookie change came from another site",
+    forbiddenErrorSchema,
+    {
+      actAsUser: errorExample(
+        "x-alloy-userid sent by a key without that permission",
+        "FORBIDDEN",
+        "This API key may not act as another user (x-alloy-userid)",
+      ),
+      crossOrigin: errorExample(
+        "A change with the dashboard's session cookie sent from another site (Origin, else Referer, not this site's)",
+        "FORBIDDEN",
+        "Cross-origin request refused: cookie-authenticated changes must come from this site",
+      ),
+      ...examples,
+    },
+  );
 
 const otherUsersServer = {
   otherUser: errorExample(
