@@ -9,9 +9,8 @@
 // x-request-id): error lines go to stderr whatever LOG_LEVEL says, and are collected here.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/server/db";
-import { newId } from "@/server/secrets";
 import { bearer, call } from "@/test/route-client";
-import { createTenant } from "@/test/factories";
+import { createTenant, seedServerWithRows } from "@/test/factories";
 import {
   auditCount,
   expectNoOrphans,
@@ -39,47 +38,9 @@ beforeAll(async () => {
 
 afterAll(() => stopRaceKit());
 
-/** A server with rows in every per-server table (as in server/services/servers-delete.test.ts). */
+/** A server with rows in every per-server table (test/factories.ts). */
 async function seedServer(name: string, scale: number) {
-  const created = await call("POST", "/api/servers", {
-    headers: auth,
-    body: {
-      name,
-      restrictions: {
-        connectors: { mode: "allowlist", allowedIds: ["slack", "github"], blockedIds: ["jira"] },
-        actions: { mode: "blocklist", blockedActions: ["slack:delete"] },
-        users: { mode: "allowlist", allowedIds: Array.from({ length: scale }, (_, i) => `user-${i}`) },
-      },
-    },
-  });
-  expect(created.status, created.text).toBe(201);
-  const serverId = created.body.serverId as string;
-  const rotated = await call("POST", `/api/servers/${serverId}/token`, { headers: auth, body: { graceSeconds: 600 } });
-  expect(rotated.status, rotated.text).toBe(200);
-
-  const sessions = Array.from({ length: scale }, () => ({ id: newId("ses"), serverId, userId: "end-user" }));
-  await db().mcpSession.createMany({ data: sessions });
-  await db().toolCall.createMany({
-    data: Array.from({ length: scale * 3 }, (_, i) => ({
-      id: newId("tc"),
-      serverId,
-      sessionId: i % 3 === 0 ? null : sessions[i % scale]!.id,
-      userId: "end-user",
-      connectorId: "slack",
-      actionId: "post_message",
-      toolName: "slack__post_message",
-      status: "ok",
-      durationMs: i,
-    })),
-  });
-  await db().serverUserBinding.createMany({
-    data: Array.from({ length: scale }, (_, i) => ({
-      id: newId("sub"),
-      serverId,
-      userId: `user-${i}`,
-      userKey: `key-${i}`,
-    })),
-  });
+  const serverId = await seedServerWithRows(auth, name, scale);
   const counts = await perServerCounts(serverId);
   for (const table of PER_SERVER_TABLES) expect(counts[table], table).toBeGreaterThan(0);
   return serverId;
