@@ -42,15 +42,11 @@ const forbidden = (message: string) => new ApiError("FORBIDDEN", message);
 
 /** Who is calling and on which server, by API.md section 6; throws the envelope's errors. */
 async function resolveAccess(request: Request, serverId: string, token: string | undefined): Promise<Access> {
-  if (!SERVER_ID_PATTERN.test(serverId)) {
-    throw token === undefined
-      ? new ApiError("NOT_FOUND", "Server not found")
-      : new ApiError("UNAUTHORIZED", "Invalid access token");
-  }
   let server: McpServerInfo;
   let userId: string;
   let rateKey: string;
   if (token !== undefined) {
+    if (!SERVER_ID_PATTERN.test(serverId)) throw new ApiError("UNAUTHORIZED", "Invalid access token");
     const found = await serverForToken(serverId, token);
     server = found.server;
     rateKey = `token:${found.tokenId}`;
@@ -64,7 +60,9 @@ async function resolveAccess(request: Request, serverId: string, token: string |
       userId = server.ownerUserId;
     }
   } else {
+    // Authentication first, as on the REST routes: without a valid credential, every id answers 401.
     const principal = await authenticate(request.headers);
+    if (!SERVER_ID_PATTERN.test(serverId)) throw serverNotFound();
     rateKey = rateLimitKey(principal);
     server = await serverForPrincipal(principal, serverId);
     userId = principal.userId;
