@@ -39,6 +39,19 @@ describe("POST /api/connectors", () => {
     expect(row.configEncrypted).not.toContain("upstream-secret");
   });
 
+  it("never echoes a header value that cannot be sent (line break) into the health it reports", async () => {
+    // fetch refuses such a value with an error that quotes it; that message used to become lastError.
+    const created = await call("POST", "/api/connectors", {
+      headers: bearer(a.key),
+      body: { name: "Broken Header", url: DEAD_URL, headers: { "x-api-key": "line-one\nTOPSECRET-42" } },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.health).toMatchObject({ status: "error", lastError: expect.stringContaining("x-api-key") });
+    expect(created.text).not.toContain("TOPSECRET-42");
+    const row = await db().connector.findUniqueOrThrow({ where: { id: created.body.connectorId } });
+    expect(row.lastError).not.toContain("TOPSECRET-42");
+  });
+
   it("rejects invalid bodies with 400 naming the field", async () => {
     for (const body of [
       {},
