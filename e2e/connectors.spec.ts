@@ -1,6 +1,10 @@
 // The connectors page against real upstream MCP servers started by the test (server-everything, and the
 // SDK fixture of the vitest suites whose tool list a test can change or which it can stop): add through
 // the form, discovery and health, refresh, delete behind the dialog with optimistic removal and rollback.
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import type { Locator, Page } from "@playwright/test";
 import { startEverything, startFixture } from "../test/upstream-fixture";
 import { createConnectorByApi, expect, holdRequests, listConnectorsByApi, test } from "./fixtures";
@@ -31,7 +35,7 @@ test("the empty list explains connectors and leads to the add form", async ({ si
   await expect(page.getByRole("heading", { name: "Add connector" })).toBeVisible();
   // The e2e server does not set CONNECTORS_ALLOW_STDIO: the form offers HTTP only and says why.
   await expect(page.getByTestId("stdio-disabled")).toContainText("CONNECTORS_ALLOW_STDIO=true");
-  await expect(page.getByLabel("Command")).toHaveCount(0);
+  await expect(page.getByLabel("Command", { exact: true })).toHaveCount(0);
 });
 
 test("add an HTTP connector through the form: its actions are discovered and it is healthy", async ({
@@ -361,4 +365,79 @@ test("the signed-in user's own credentials for a connector: saved, listed withou
   await table.getByRole("button", { name: "Delete credential Work token" }).click();
   await expect(page.getByText("Deleted credential “Work token”")).toBeVisible();
   await expect(panel).toContainText("You have no credential for this connector.");
+});
+
+test("delete from the connector's own page lands on the list", async ({ signedIn: page, account, request }) => {
+  const connector = await createConnectorByApi(request, account, { name: "Detail Doomed", url: DEAD_URL });
+  await page.goto(`/connectors/${connector.connectorId}`);
+  await expect(page.getByRole("heading", { name: "Detail Doomed", level: 1 })).toBeVisible();
+  await page.getByRole("button", { name: "Delete", exact: true }).click();
+  await page.getByRole("alertdialog").getByRole("button", { name: "Delete connector" }).click();
+  await expect(page).toHaveURL(/\/connectors$/);
+  await expect(page.getByText("Deleted “Detail Doomed”")).toBeVisible();
+  await expect(page.getByText("No connectors yet")).toBeVisible();
+  expect((await listConnectorsByApi(request, account)).count).toBe(0);
+});
+
+test.describe("a connector that does not exist", () => {
+  // The browser logs the API's 404 for it.
+  test.use({ allowedConsoleErrors: [/status of 404/] });
+
+  test("its page says so and leads back to the list", async ({ signedIn: page }) => {
+    await page.goto("/connectors/gone-0123abcd");
+    await expect(page.getByText("This connector does not exist (or was deleted).")).toBeVisible();
+    await expect(page.getByRole("button", { name: "Retry" })).toHaveCount(0);
+    await page.getByRole("link", { name: "Back to connectors" }).click();
+    await expect(page).toHaveURL(/\/connectors$/);
+  });
+});
+
+test.describe("stdio connectors, on the server where the operator allows them", () => {
+  // playwright.config.ts starts that second server with CONNECTORS_ALLOW_STDIO=true.
+  test.use({ baseURL: process.env.E2E_STDIO_BASE_URL });
+
+  test("add one through the form: command, argument and environment rows; only the variable's name comes back", async ({
+    signedIn: page,
+    account,
+    request,
+  }) => {
+    const serverMemory = path.resolve("node_modules/@modelcontextprotocol/server-memory/dist/index.js");
+    const memoryFile = path.join(os.tmpdir(), `switchboard-e2e-memory-${randomBytes(4).toString("hex")}.jsonl`);
+    try {
+      await page.goto("/connectors/new");
+      await expect(page.getByTestId("stdio-disabled")).toHaveCount(0);
+      await page.getByLabel("Name", { exact: true }).fill("Memory");
+      await page.getByLabel(/^stdio/).check();
+      await expect(page.getByLabel("URL", { exact: true })).toHaveCount(0);
+      await page.getByRole("button", { name: "Add connector" }).click();
+      await expect(page.getByLabel("Command", { exact: true })).toHaveAttribute("aria-invalid", "true");
+      await expect(page.getByText("Required")).toBeVisible();
+
+      await page.getByLabel("Command", { exact: true }).fill(process.execPath);
+      await page.getByRole("button", { name: "Add argument" }).click();
+      await page.getByLabel("Argument 1", { exact: true }).fill(serverMemory);
+      await page.getByRole("button", { name: "Add variable" }).click();
+      await page.getByLabel("Variable 1 name").fill("MEMORY_FILE_PATH");
+      await expect(page.getByLabel("Variable 1 value")).toHaveAttribute("type", "password");
+      await page.getByLabel("Variable 1 value").fill(memoryFile);
+      await page.getByRole("button", { name: "Add connector" }).click();
+
+      await expect(page).toHaveURL(/\/connectors\/memory-[0-9a-f]{8}$/);
+      await expect(page.getByText(/Added “Memory”: \d+ actions discovered/)).toBeVisible();
+      const actions = page.getByRole("table", { name: "Actions" });
+      await expect(actions.getByText("create_entities", { exact: true })).toBeVisible();
+      await expect(page.getByText("MEMORY_FILE_PATH")).toBeVisible();
+      await expect(page.locator("body")).not.toContainText(memoryFile);
+
+      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Connectors" }).click();
+      const row = page.getByRole("row", { name: /Memory/ });
+      await expect(row.getByText("stdio", { exact: true })).toBeVisible();
+      await expect(row.getByText("Healthy")).toBeVisible();
+      const listed = await listConnectorsByApi(request, account);
+      expect(listed.connectors.map((c) => c.name)).toEqual(["Memory"]);
+      expect(JSON.stringify(listed)).not.toContain(memoryFile);
+    } finally {
+      fs.rmSync(memoryFile, { force: true });
+    }
+  });
 });
