@@ -15,9 +15,11 @@ const DEFAULT_TOOLS: Tool[] = [
   { name: "slow", description: "Answers after 10 seconds", inputSchema: { type: "object" } },
 ];
 
-function protocolServer(headers: Headers, tools: () => Tool[]) {
+type ToolList = () => Tool[] | Promise<Tool[]>;
+
+function protocolServer(headers: Headers, tools: ToolList) {
   const server = new Server({ name: "fixture", version: "1.0.0" }, { capabilities: { tools: {} } });
-  server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: tools() }));
+  server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: await tools() }));
   server.setRequestHandler(CallToolRequestSchema, async (request) => {
     if (request.params.name === "slow") await new Promise((r) => setTimeout(r, 10_000));
     return { content: [{ type: "text", text: JSON.stringify({ token: headers.get("x-upstream-token") }) }] };
@@ -27,8 +29,11 @@ function protocolServer(headers: Headers, tools: () => Tool[]) {
 
 export type Fixture = { url: string; garbageUrl: string; close: () => Promise<void> };
 
-/** `tools`: what tools/list answers, asked on every request (the Playwright suite changes it between refreshes). */
-export async function startFixture({ tools = () => DEFAULT_TOOLS }: { tools?: () => Tool[] } = {}): Promise<Fixture> {
+/**
+ * `tools`: what tools/list answers, asked on every request (the Playwright suite changes it between
+ * refreshes; a test can hold the answer to race something against discovery).
+ */
+export async function startFixture({ tools = () => DEFAULT_TOOLS }: { tools?: ToolList } = {}): Promise<Fixture> {
   const httpServer = http.createServer((req, res) => {
     void (async () => {
       const chunks: Buffer[] = [];

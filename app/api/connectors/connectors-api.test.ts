@@ -3,6 +3,7 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/server/db";
 import { createTenant } from "@/test/factories";
 import { bearer, call } from "@/test/route-client";
+import { startFixture } from "@/test/upstream-fixture";
 
 let a: Awaited<ReturnType<typeof createTenant>>;
 let b: Awaited<ReturnType<typeof createTenant>>;
@@ -134,5 +135,40 @@ describe("credentials", () => {
 
     expect((await call("DELETE", `/api/connectors/${id}`, { headers: bearer(a.key) })).status).toBe(200);
     expect(await db().credential.count({ where: { connectorId: id } })).toBe(0);
+  });
+});
+
+describe("a connector deleted while its discovery runs", () => {
+  it("makes the refresh (or the create) answer CONNECTOR_NOT_FOUND, not a 500", async () => {
+    let answer: (() => void) | undefined;
+    let asked!: () => void;
+    const discovering = new Promise<void>((resolve) => (asked = resolve));
+    const upstream = await startFixture({
+      tools: async () => {
+        if (!answer) return [];
+        asked();
+        await new Promise<void>((resolve) => (answer = resolve));
+        return [{ name: "late", inputSchema: { type: "object" } }];
+      },
+    });
+    try {
+      const created = await call("POST", "/api/connectors", {
+        headers: bearer(a.key),
+        body: { name: "Racing", url: upstream.url },
+      });
+      expect(created.status).toBe(201);
+      const id = created.body.connectorId as string;
+      answer = () => undefined; // from now on, tools/list waits for the test
+      const refresh = call("POST", `/api/connectors/${id}/refresh`, { headers: bearer(a.key) });
+      await discovering;
+      expect((await call("DELETE", `/api/connectors/${id}`, { headers: bearer(a.key) })).status).toBe(200);
+      answer();
+      const refreshed = await refresh;
+      expect(refreshed.status).toBe(404);
+      expect(refreshed.body.error.code).toBe("CONNECTOR_NOT_FOUND");
+      expect(await db().connectorAction.count({ where: { connectorId: id } })).toBe(0);
+    } finally {
+      await upstream.close();
+    }
   });
 });
