@@ -207,6 +207,7 @@ test("refresh shows the upstream's new tools, then its failure, keeping the cach
     await row.getByRole("link", { name: "Changing" }).click();
     await expect(page.getByTestId("connector-health").getByText("Error")).toBeVisible();
     await expect(page.getByRole("table", { name: "Actions" }).getByRole("row", { name: /gamma/ })).toBeVisible();
+    await expect(page.getByText("You have no credential for this connector.")).toBeVisible();
   } finally {
     await upstream.close();
   }
@@ -260,6 +261,7 @@ test("delete through the dialog: it stays open while the delete runs, then the c
   });
   expect(gone.status()).toBe(404);
   await page.reload();
+  await expect(page.getByRole("row", { name: /Keeper/ })).toBeVisible();
   await expect(page.getByRole("row", { name: /Doomed/ })).toHaveCount(0);
 });
 
@@ -330,6 +332,7 @@ test("add a connector with the keyboard only", async ({ signedIn: page }) => {
     await expect(page.getByText("Added “Keyboard”: 1 action discovered")).toBeVisible();
     await expect(page.getByRole("table", { name: "Actions" }).getByRole("row", { name: /kbd_one/ })).toBeVisible();
     await expect(page.getByText("x-team")).toBeVisible();
+    await expect(page.getByText("You have no credential for this connector.")).toBeVisible();
   } finally {
     await upstream.close();
   }
@@ -389,6 +392,9 @@ test.describe("a connector that does not exist", () => {
     await expect(page.getByRole("button", { name: "Retry" })).toHaveCount(0);
     await page.getByRole("link", { name: "Back to connectors" }).click();
     await expect(page).toHaveURL(/\/connectors$/);
+    // Loaded before the test ends: the account goes first in the teardown, and a request still in
+    // flight would then log a 401.
+    await expect(page.getByText("No connectors yet")).toBeVisible();
   });
 });
 
