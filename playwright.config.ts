@@ -9,8 +9,26 @@ import { defineConfig, devices } from "@playwright/test";
 process.env.E2E_PORT ??= String(20_000 + Math.floor(Math.random() * 20_000));
 process.env.E2E_SEED_SECRET ??= randomBytes(24).toString("hex");
 const baseURL = `http://127.0.0.1:${process.env.E2E_PORT}`;
+// A second server, with its own throwaway database, where the operator allows stdio connectors
+// (CONNECTORS_ALLOW_STDIO=true): the connector specs that need it set `baseURL` to it.
+process.env.E2E_STDIO_PORT ??= String(Number(process.env.E2E_PORT) + 1);
+process.env.E2E_STDIO_BASE_URL = `http://127.0.0.1:${process.env.E2E_STDIO_PORT}`;
 
 const systemChromium = "/usr/bin/chromium";
+
+/** scripts/e2e-server.mjs on `port`: the production build on a throwaway database of its own. */
+function e2eServer(port: string, env: Record<string, string> = {}) {
+  return {
+    command: "node scripts/e2e-server.mjs",
+    env: { E2E_PORT: port, ...env },
+    url: `http://127.0.0.1:${port}/sign-in`,
+    timeout: 120_000,
+    reuseExistingServer: false,
+    stdout: "pipe" as const,
+    stderr: "pipe" as const,
+    gracefulShutdown: { signal: "SIGTERM" as const, timeout: 15_000 },
+  };
+}
 
 export default defineConfig({
   testDir: "e2e",
@@ -45,13 +63,8 @@ export default defineConfig({
     },
     { name: "api", testMatch: /api\/.*\.spec\.ts/ },
   ],
-  webServer: {
-    command: "node scripts/e2e-server.mjs",
-    url: `${baseURL}/sign-in`,
-    timeout: 120_000,
-    reuseExistingServer: false,
-    stdout: "pipe",
-    stderr: "pipe",
-    gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
-  },
+  webServer: [
+    e2eServer(process.env.E2E_PORT),
+    e2eServer(process.env.E2E_STDIO_PORT, { CONNECTORS_ALLOW_STDIO: "true" }),
+  ],
 });

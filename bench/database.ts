@@ -6,8 +6,8 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import pg from "pg";
 import { databaseTarget, isPostgresUrl, type DatabaseTarget } from "@/server/database-target";
+import { adminQuery, withDatabase } from "@/test/databases";
 
 export type BenchDatabase = {
   target: DatabaseTarget;
@@ -18,28 +18,17 @@ export type BenchDatabase = {
   drop: () => Promise<void>;
 };
 
-async function adminQuery(adminUrl: string, sql: string) {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
 export async function createBenchDatabase(): Promise<BenchDatabase> {
   const name = `sb_bench_${randomBytes(4).toString("hex")}`;
   const adminUrl = process.env.DATABASE_URL;
   if (isPostgresUrl(adminUrl)) {
     await adminQuery(adminUrl, `CREATE DATABASE "${name}"`);
-    const url = new URL(adminUrl);
-    url.pathname = `/${name}`;
-    process.env.DATABASE_URL = url.toString();
+    const url = withDatabase(adminUrl, name);
+    process.env.DATABASE_URL = url;
     return {
       target: databaseTarget(),
-      env: { DATABASE_URL: url.toString() },
-      label: `PostgreSQL ${url.host}/${name}`,
+      env: { DATABASE_URL: url },
+      label: `PostgreSQL ${new URL(url).host}/${name}`,
       // The admin URL was captured above: a database cannot drop itself. FORCE ends the server's
       // connections if it is still shutting down.
       drop: () => adminQuery(adminUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),

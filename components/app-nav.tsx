@@ -5,6 +5,7 @@ import { cn } from "@/lib/utils";
 
 const links = [
   { href: "/servers", label: "Servers" },
+  { href: "/connectors", label: "Connectors" },
   { href: "/audit", label: "Audit log" },
   { href: "/settings", label: "Settings" },
   { href: "/docs/api", label: "API docs" },
@@ -22,7 +23,7 @@ export function AppNav() {
             href={link.href}
             aria-current={active ? "page" : undefined}
             className={cn(
-              "rounded-md px-3 py-1.5 text-sm font-medium text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-zinc-100",
+              "shrink-0 rounded-md px-3 py-1.5 text-sm font-medium whitespace-nowrap text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-zinc-100",
               active && "bg-zinc-100 text-zinc-900 dark:bg-zinc-800 dark:text-zinc-100",
             )}
           >

@@ -49,6 +49,55 @@ export async function createServerByApi(request: APIRequestContext, account: Acc
   return (await res.json()) as { serverId: string; name: string; accessUrl: string };
 }
 
+/** Registers a connector through the REST API with the account's key (discovery runs before it answers). */
+export async function createConnectorByApi(
+  request: APIRequestContext,
+  account: Account,
+  body: Record<string, unknown>,
+) {
+  const res = await request.post("/api/connectors", {
+    data: body,
+    headers: { authorization: `Bearer ${account.apiKey}` },
+  });
+  expect(res.status()).toBe(201);
+  return (await res.json()) as { connectorId: string; name: string; actionCount: number };
+}
+
+/** The account's connectors as the REST API lists them. */
+export async function listConnectorsByApi(request: APIRequestContext, account: Account) {
+  const res = await request.get("/api/connectors", { headers: { authorization: `Bearer ${account.apiKey}` } });
+  expect(res.status()).toBe(200);
+  return (await res.json()) as { connectors: { connectorId: string; name: string }[]; count: number };
+}
+
+/**
+ * Holds the page's `method` requests to `url` until the returned release() is called, so that a test can
+ * see the pending state; then they go on to the server or, with "refuse", get the 500 envelope the server
+ * answers when something breaks.
+ */
+export async function holdRequests(
+  page: Page,
+  url: string,
+  method: string,
+  outcome: "continue" | "refuse" = "continue",
+) {
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route(url, async (route) => {
+    if (route.request().method() !== method) return route.fallback();
+    await held;
+    if (outcome === "continue") return route.continue();
+    await route.fulfill({
+      status: 500,
+      contentType: "application/json",
+      // As the real server answers: every answer carries a request id (the contract says so).
+      headers: { "x-request-id": "e2e-refused" },
+      body: JSON.stringify({ error: { code: "INTERNAL_ERROR", message: "Something went wrong on our side" } }),
+    });
+  });
+  return release;
+}
+
 /** Signs a page's browser context in, the way the form does, without going through the form. */
 export async function signIn(page: Page, account: Pick<Account, "email" | "password">) {
   const { csrfToken } = (await (await page.request.get("/api/auth/csrf")).json()) as { csrfToken: string };

@@ -1,5 +1,6 @@
-// Keyboard-only use of the confirm-to-delete flow, and no layout shift while the list loads.
-import { expect, test, createServerByApi } from "./fixtures";
+// Keyboard-only use of the confirm-to-delete flow, and no layout shift while the server and connector lists load.
+import type { Page } from "@playwright/test";
+import { expect, test, createConnectorByApi, createServerByApi } from "./fixtures";
 
 test("delete a server with the keyboard only", async ({ signedIn: page, account, request, seed }) => {
   const server = await createServerByApi(request, account, { name: "Keyboard" });
@@ -21,8 +22,8 @@ test("delete a server with the keyboard only", async ({ signedIn: page, account,
   expect(await seed.serverExists(server.serverId)).toBe(false);
 });
 
-test("the server list does not shift its layout while it loads", async ({ signedIn: page, account, request }) => {
-  for (const name of ["Steady A", "Steady B", "Steady C"]) await createServerByApi(request, account, { name });
+/** Starts counting layout shifts (Core Web Vitals' CLS) before the page's first paint. */
+async function watchLayoutShift(page: Page) {
   await page.addInitScript(() => {
     const w = window as unknown as { __cls: number };
     w.__cls = 0;
@@ -32,10 +33,28 @@ test("the server list does not shift its layout while it loads", async ({ signed
       }
     }).observe({ type: "layout-shift", buffered: true });
   });
+  return async () => {
+    await page.waitForTimeout(500);
+    const cls = await page.evaluate(() => (window as unknown as { __cls: number }).__cls);
+    // 0.1 is the "good" threshold of Core Web Vitals.
+    expect(cls).toBeLessThan(0.1);
+  };
+}
+
+test("the server list does not shift its layout while it loads", async ({ signedIn: page, account, request }) => {
+  for (const name of ["Steady A", "Steady B", "Steady C"]) await createServerByApi(request, account, { name });
+  const expectSteady = await watchLayoutShift(page);
   await page.goto("/servers");
   await expect(page.getByTestId("pagination-summary")).toHaveText("1–3 of 3");
-  await page.waitForTimeout(500);
-  const cls = await page.evaluate(() => (window as unknown as { __cls: number }).__cls);
-  // 0.1 is the "good" threshold of Core Web Vitals.
-  expect(cls).toBeLessThan(0.1);
+  await expectSteady();
+});
+
+test("the connector list does not shift its layout while it loads", async ({ signedIn: page, account, request }) => {
+  for (const name of ["Steady A", "Steady B", "Steady C"]) {
+    await createConnectorByApi(request, account, { name, url: "http://127.0.0.1:9/mcp" });
+  }
+  const expectSteady = await watchLayoutShift(page);
+  await page.goto("/connectors");
+  await expect(page.getByRole("row", { name: /Steady C/ })).toBeVisible();
+  await expectSteady();
 });

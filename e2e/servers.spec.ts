@@ -1,5 +1,5 @@
 // The server list and its life cycle: create → token shown once → edit → confirm-to-delete.
-import { expect, test, createServerByApi } from "./fixtures";
+import { expect, test, createServerByApi, holdRequests } from "./fixtures";
 
 test("create a server, see its access URL once, edit it, then delete it behind the confirm dialog", async ({
   signedIn: page,
@@ -99,19 +99,7 @@ test.describe("a delete the server refuses", () => {
     const row = page.getByRole("row", { name: /Stubborn/ });
     await expect(row).toBeVisible();
 
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    await page.route(`**/api/servers/${server.serverId}`, async (route) => {
-      if (route.request().method() !== "DELETE") return route.fallback();
-      await held;
-      await route.fulfill({
-        status: 500,
-        contentType: "application/json",
-        // As the real server answers: every answer carries a request id (the contract says so).
-        headers: { "x-request-id": "e2e-refused-delete" },
-        body: JSON.stringify({ error: { code: "INTERNAL_ERROR", message: "Something went wrong on our side" } }),
-      });
-    });
+    const release = await holdRequests(page, `**/api/servers/${server.serverId}`, "DELETE", "refuse");
 
     await row.getByRole("button", { name: "Delete Stubborn" }).click();
     const dialog = page.getByRole("alertdialog");

@@ -10,6 +10,15 @@ import type {
   ServerPage,
   ServerWithToken,
 } from "@/lib/api-types";
+import type { CreateConnectorInput, CreateCredentialInput } from "@/lib/schemas/connector";
+import type {
+  ConnectorList,
+  ConnectorWithActions,
+  Credential,
+  CredentialList,
+  DeleteConnectorResult,
+  DeleteCredentialResult,
+} from "@/lib/schemas/connector-responses";
 import type { CreateServerInput, RotateTokenInput, UpdateServerInput } from "@/lib/schemas/server";
 
 export type ApiIssue = { path: string; message: string };
@@ -80,6 +89,21 @@ export const api = {
   previewDelete: (id: string) => apiFetch<DeletePreview>(`/api/servers/${enc(id)}?dryRun=true`, { method: "DELETE" }),
   deleteServer: (id: string) =>
     apiFetch<{ message: string; serverId: string }>(`/api/servers/${enc(id)}`, { method: "DELETE" }),
+
+  listConnectors: () => apiFetch<ConnectorList>("/api/connectors"),
+  getConnector: (id: string) => apiFetch<ConnectorWithActions>(`/api/connectors/${enc(id)}`),
+  createConnector: (body: CreateConnectorInput) =>
+    apiFetch<ConnectorWithActions>("/api/connectors", { method: "POST", body }),
+  refreshConnector: (id: string) =>
+    apiFetch<ConnectorWithActions>(`/api/connectors/${enc(id)}/refresh`, { method: "POST" }),
+  deleteConnector: (id: string) => apiFetch<DeleteConnectorResult>(`/api/connectors/${enc(id)}`, { method: "DELETE" }),
+  listCredentials: (connectorId: string) => apiFetch<CredentialList>(`/api/connectors/${enc(connectorId)}/credentials`),
+  createCredential: (connectorId: string, body: CreateCredentialInput) =>
+    apiFetch<Credential>(`/api/connectors/${enc(connectorId)}/credentials`, { method: "POST", body }),
+  deleteCredential: (connectorId: string, credentialId: string) =>
+    apiFetch<DeleteCredentialResult>(`/api/connectors/${enc(connectorId)}/credentials/${enc(credentialId)}`, {
+      method: "DELETE",
+    }),
 
   listApiKeys: () => apiFetch<{ apiKeys: ApiKey[] }>("/api/api-keys"),
   createApiKey: (body: { name: string; canActAsAnyUser?: boolean }) =>

@@ -5,6 +5,25 @@ const number = new Intl.NumberFormat("en");
 export const formatDateTime = (iso: string | null | undefined) => (iso ? dateTime.format(new Date(iso)) : "—");
 export const formatNumber = (n: number) => number.format(n);
 
+const relative = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
+const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
+  ["year", 365 * 86_400],
+  ["month", 30 * 86_400],
+  ["day", 86_400],
+  ["hour", 3600],
+  ["minute", 60],
+];
+
+/** "just now", "5 minutes ago", "yesterday": how long ago `iso` was, as of `now`. */
+export function formatRelative(iso: string, now = Date.now()) {
+  const seconds = Math.round((new Date(iso).getTime() - now) / 1000);
+  if (Math.abs(seconds) < 45) return "just now";
+  for (const [unit, size] of UNITS) {
+    if (Math.abs(seconds) >= size) return relative.format(Math.round(seconds / size), unit);
+  }
+  return relative.format(Math.sign(seconds), "minute");
+}
+
 export function plural(n: number, one: string, many = `${one}s`) {
   return `${formatNumber(n)} ${n === 1 ? one : many}`;
 }

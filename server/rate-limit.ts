@@ -10,7 +10,6 @@ import {
   RateLimiterMemory,
   RateLimiterPostgres,
   RateLimiterRedis,
-  RateLimiterRes,
   type RateLimiterAbstract,
 } from "rate-limiter-flexible";
 import { databaseTarget, type Env } from "@/server/database-target";
@@ -62,22 +61,107 @@ export function createRateLimiter(config: RateLimitConfig, env: Env = process.en
   return new RateLimiterMemory(base);
 }
 
-const globalForLimiter = globalThis as unknown as { switchboardRateLimiter?: RateLimiterAbstract };
+/** Counters never refuse on their own: the sliding window below decides. */
+const COUNTER_CEILING = 2 ** 31 - 1;
 
-function limiter(): RateLimiterAbstract {
-  globalForLimiter.switchboardRateLimiter ??= createRateLimiter(rateLimitConfig());
+export type RateLimitDecision = {
+  allowed: boolean;
+  limit: number;
+  remaining: number;
+  /** Until the whole budget is available again. */
+  resetMs: number;
+  /** Until one more request would be served (0 when this one was). */
+  retryAfterMs: number;
+};
+
+/**
+ * API.md section 5's sliding window, on rate-limiter-flexible's atomic counters (any of its stores): one
+ * counter per key and clock-aligned window, and a request is served while
+ *
+ *   previous window's count × (share of the previous window still inside the last `window`) + this window's count
+ *
+ * stays within the budget (the sliding-window-counter estimate: two counters per key instead of a log
+ * of every request). A refused request is given back, so the counters count served requests only and a
+ * client that keeps knocking is not punished beyond the budget. Concurrent requests each increment
+ * atomically before deciding, so together they never get more than the budget.
+ */
+export class SlidingWindowLimiter {
+  readonly points: number;
+  readonly windowMs: number;
+
+  constructor(
+    config: Pick<RateLimitConfig, "points" | "durationSeconds">,
+    private readonly counters: RateLimiterAbstract,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.points = config.points;
+    this.windowMs = config.durationSeconds * 1000;
+  }
+
+  /** The counters for `config`: each one lives two windows, long enough to be the previous one. */
+  static create(config: RateLimitConfig, env: Env = process.env) {
+    const counters = createRateLimiter(
+      { ...config, points: COUNTER_CEILING, durationSeconds: 2 * config.durationSeconds },
+      env,
+    );
+    return new SlidingWindowLimiter(config, counters);
+  }
+
+  async consume(key: string): Promise<RateLimitDecision> {
+    const now = this.now();
+    const window = Math.floor(now / this.windowMs);
+    const windowEnd = (window + 1) * this.windowMs;
+    const previousWeight = (windowEnd - now) / this.windowMs;
+    const [current, previous] = await Promise.all([
+      this.counters.consume(`${key}@${window}`),
+      this.counters.get(`${key}@${window - 1}`),
+    ]);
+    const before = previous?.consumedPoints ?? 0;
+    const counted = current.consumedPoints;
+    const estimate = before * previousWeight + counted;
+    if (estimate <= this.points) {
+      return {
+        allowed: true,
+        limit: this.points,
+        remaining: Math.max(0, Math.floor(this.points - estimate)),
+        // This window's requests leave the sliding window at the end of the next one.
+        resetMs: windowEnd + this.windowMs - now,
+        retryAfterMs: 0,
+      };
+    }
+    // Give the refused request back; if that fails, the client is only counted once too often.
+    await this.counters.reward(`${key}@${window}`).catch(() => undefined);
+    const served = counted - 1;
+    let retryAfterMs: number;
+    if (served + 1 <= this.points && before > 0) {
+      // Still in this window: once the previous window's share has shrunk enough for one more.
+      const weightThen = (this.points - served - 1) / before;
+      retryAfterMs = windowEnd - weightThen * this.windowMs - now;
+    } else {
+      // In the next window, where this one's count becomes the previous one and shrinks.
+      const weightThen = served > 0 ? (this.points - 1) / served : 1;
+      retryAfterMs = windowEnd + (1 - Math.min(1, weightThen)) * this.windowMs - now;
+    }
+    return {
+      allowed: false,
+      limit: this.points,
+      remaining: 0,
+      resetMs: windowEnd + this.windowMs - now,
+      retryAfterMs: Math.max(1, retryAfterMs),
+    };
+  }
+}
+
+const globalForLimiter = globalThis as unknown as { switchboardRateLimiter?: SlidingWindowLimiter };
+
+function limiter(): SlidingWindowLimiter {
+  globalForLimiter.switchboardRateLimiter ??= SlidingWindowLimiter.create(rateLimitConfig());
   return globalForLimiter.switchboardRateLimiter;
 }
 
 export type RateLimitHeaders = Record<"RateLimit-Limit" | "RateLimit-Remaining" | "RateLimit-Reset", string>;
 
-function headersOf(points: number, res: RateLimiterRes): RateLimitHeaders {
-  return {
-    "RateLimit-Limit": String(points),
-    "RateLimit-Remaining": String(Math.max(0, res.remainingPoints)),
-    "RateLimit-Reset": String(Math.max(0, Math.ceil(res.msBeforeNext / 1000))),
-  };
-}
+const seconds = (ms: number) => String(Math.max(1, Math.ceil(ms / 1000)));
 
 /**
  * Spends one request of `key`'s budget. Returns the RateLimit-* headers for the answer, or throws
@@ -85,22 +169,20 @@ function headersOf(points: number, res: RateLimiterRes): RateLimitHeaders {
  */
 export async function consumeRateLimit(
   key: string,
-  rateLimiter: RateLimiterAbstract = limiter(),
+  rateLimiter: SlidingWindowLimiter = limiter(),
 ): Promise<RateLimitHeaders> {
-  try {
-    return headersOf(rateLimiter.points, await rateLimiter.consume(key));
-  } catch (rejection) {
-    if (!(rejection instanceof RateLimiterRes)) throw rejection;
-    const headers = headersOf(rateLimiter.points, rejection);
-    throw new ApiError(
-      "RATE_LIMITED",
-      "Too many requests: slow down and retry after the time in Retry-After",
-      undefined,
-      429,
-      {
-        ...headers,
-        "Retry-After": headers["RateLimit-Reset"],
-      },
-    );
-  }
+  const decision = await rateLimiter.consume(key);
+  const headers: RateLimitHeaders = {
+    "RateLimit-Limit": String(decision.limit),
+    "RateLimit-Remaining": String(decision.remaining),
+    "RateLimit-Reset": seconds(decision.resetMs),
+  };
+  if (decision.allowed) return headers;
+  throw new ApiError(
+    "RATE_LIMITED",
+    "Too many requests: slow down and retry after the time in Retry-After",
+    undefined,
+    429,
+    { ...headers, "Retry-After": seconds(decision.retryAfterMs) },
+  );
 }

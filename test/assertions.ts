@@ -16,3 +16,8 @@ export function expectError(res: ApiResponse, status: number, code: string) {
     expect(details).not.toBeNull();
   }
 }
+
+/** Nothing of the product's internals in an answer: no ORM or driver error, no source path, no stack. */
+export function expectNoInternals(text: string, label = "") {
+  expect(text, label).not.toMatch(/prisma|DriverAdapter|invocation|\/server\/|node_modules|\bat .+:\d+:\d+/i);
+}

@@ -18,7 +18,8 @@ export function withDatabase(url: string, database: string): string {
   return u.toString();
 }
 
-async function adminQuery(adminUrl: string, sql: string) {
+/** Runs one statement on its own connection (CREATE/DROP DATABASE cannot run in a transaction). */
+export async function adminQuery(adminUrl: string, sql: string) {
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   try {

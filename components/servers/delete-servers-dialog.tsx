@@ -7,11 +7,10 @@ import { CheckCircle2, Loader2, XCircle } from "lucide-react";
 import { useId, useState } from "react";
 import { toast } from "sonner";
 import {
-  AlertDialog,
   AlertDialogCancel,
-  AlertDialogContent,
   AlertDialogDescription,
   AlertDialogTitle,
+  ConfirmDialog,
 } from "@/components/ui/alert-dialog";
 import { Button } from "@/components/ui/button";
 import { Input, Label } from "@/components/ui/input";
@@ -40,23 +39,16 @@ export function DeleteServersDialog(props: Props) {
   // While deletes run the dialog cannot be dismissed: it closes (or shows results) when they finish.
   const [busy, setBusy] = useState(false);
   return (
-    <AlertDialog open={open} onOpenChange={(next) => (busy && !next ? undefined : onOpenChange(next))}>
-      {open && targets.length > 0 ? (
-        <AlertDialogContent
-          onEscapeKeyDown={(event) => {
-            if (busy) event.preventDefault();
-          }}
-          onCloseAutoFocus={(event) => {
-            event.preventDefault();
-            const target = returnFocusTo?.isConnected ? returnFocusTo : fallbackFocus?.();
-            target?.focus();
-          }}
-        >
-          {/* Keyed by the targets, so every opening starts with an empty confirmation field. */}
-          <DialogBody key={targets.map((t) => t.serverId).join(",")} {...props} setBusy={setBusy} />
-        </AlertDialogContent>
-      ) : null}
-    </AlertDialog>
+    <ConfirmDialog
+      open={open && targets.length > 0}
+      busy={busy}
+      onOpenChange={onOpenChange}
+      returnFocusTo={returnFocusTo}
+      fallbackFocus={fallbackFocus}
+    >
+      {/* Keyed by the targets, so every opening starts with an empty confirmation field. */}
+      <DialogBody key={targets.map((t) => t.serverId).join(",")} {...props} setBusy={setBusy} />
+    </ConfirmDialog>
   );
 }
 

@@ -1,6 +1,5 @@
 "use client";
-import { AlertTriangle, KeyRound, Loader2, Trash2 } from "lucide-react";
-import Link from "next/link";
+import { KeyRound, Loader2, Trash2 } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useRef, useState } from "react";
 import { toast } from "sonner";
@@ -10,20 +9,12 @@ import { ServerForm } from "@/components/servers/server-form";
 import { AuditTable } from "@/components/audit-table";
 import { Button } from "@/components/ui/button";
 import { Input, Label } from "@/components/ui/input";
-import { Badge, Card, Skeleton } from "@/components/ui/misc";
+import { Badge, Card, DetailItem } from "@/components/ui/misc";
+import { DetailHeader, DetailQueryState } from "@/components/ui/states";
 import { errorMessage } from "@/lib/api-client";
 import type { Server, ServerWithToken } from "@/lib/api-types";
 import { formatDateTime } from "@/lib/format";
 import { useRotateToken, useServer } from "@/lib/queries/servers";
-
-function Field({ label, children }: { label: string; children: React.ReactNode }) {
-  return (
-    <div className="grid gap-0.5">
-      <dt className="text-xs font-medium tracking-wide text-zinc-500 uppercase">{label}</dt>
-      <dd className="text-sm break-all">{children}</dd>
-    </div>
-  );
-}
 
 const GRACE_OPTIONS = [
   { label: "None: the old token stops working now", seconds: 0 },
@@ -105,57 +96,27 @@ export function ServerDetail({ serverId }: { serverId: string }) {
   const [deleting, setDeleting] = useState(false);
   const deleteButton = useRef<HTMLButtonElement>(null);
 
-  if (query.isPending) {
+  if (!query.isSuccess) {
     return (
-      <div className="grid gap-4" aria-busy>
-        <Skeleton className="h-8 w-64" />
-        <Skeleton className="h-40 w-full" />
-        <Skeleton className="h-40 w-full" />
-      </div>
-    );
-  }
-  if (query.isError) {
-    const missing = "status" in query.error && query.error.status === 404;
-    return (
-      <div role="alert" className="flex flex-col items-center gap-3 rounded-lg border p-10 text-center">
-        <AlertTriangle className="h-8 w-8 text-red-600" aria-hidden />
-        <p className="font-medium">{missing ? "This server does not exist (or was deleted)." : query.error.message}</p>
-        <div className="flex gap-2">
-          {!missing ? (
-            <Button variant="outline" onClick={() => void query.refetch()}>
-              Retry
-            </Button>
-          ) : null}
-          <Button asChild variant="outline">
-            <Link href="/servers">Back to servers</Link>
-          </Button>
-        </div>
-      </div>
+      <DetailQueryState
+        query={query}
+        missingText="This server does not exist (or was deleted)."
+        back={{ href: "/servers", label: "Back to servers" }}
+      />
     );
   }
   const server = query.data;
   return (
     <div className="grid gap-6">
-      <div className="flex flex-wrap items-center justify-between gap-3">
-        <div>
-          <p className="text-sm text-zinc-500">
-            <Link href="/servers" className="hover:underline">
-              Servers
-            </Link>{" "}
-            /
-          </p>
-          <h1 className="text-2xl font-semibold tracking-tight break-all">{server.name}</h1>
-        </div>
-        <div className="flex gap-2">
-          <Button variant="outline" onClick={() => setEditing((e) => !e)}>
-            {editing ? "Cancel editing" : "Edit"}
-          </Button>
-          <Button ref={deleteButton} variant="destructive" onClick={() => setDeleting(true)}>
-            <Trash2 className="h-4 w-4" aria-hidden />
-            Delete
-          </Button>
-        </div>
-      </div>
+      <DetailHeader back={{ href: "/servers", label: "Servers" }} title={server.name}>
+        <Button variant="outline" onClick={() => setEditing((e) => !e)}>
+          {editing ? "Cancel editing" : "Edit"}
+        </Button>
+        <Button ref={deleteButton} variant="destructive" onClick={() => setDeleting(true)}>
+          <Trash2 className="h-4 w-4" aria-hidden />
+          Delete
+        </Button>
+      </DetailHeader>
 
       {editing ? (
         <Card aria-label="Edit server">
@@ -164,28 +125,30 @@ export function ServerDetail({ serverId }: { serverId: string }) {
       ) : (
         <Card aria-label="Server details">
           <dl className="grid gap-4 sm:grid-cols-2">
-            <Field label="Server ID">
+            <DetailItem label="Server ID">
               <span className="font-mono">{server.serverId}</span>
-            </Field>
-            <Field label="MCP URL">
+            </DetailItem>
+            <DetailItem label="MCP URL">
               <span className="font-mono">{server.url}</span>
-            </Field>
-            <Field label="Description">{server.description || <span className="text-zinc-500">—</span>}</Field>
-            <Field label="Visibility">
+            </DetailItem>
+            <DetailItem label="Description">
+              {server.description || <span className="text-zinc-500">—</span>}
+            </DetailItem>
+            <DetailItem label="Visibility">
               {server.isPublic ? <Badge tone="warning">Public</Badge> : <Badge>Private</Badge>}
-            </Field>
-            <Field label="Instructions">
+            </DetailItem>
+            <DetailItem label="Instructions">
               {server.customInstructions ? (
                 <span className="whitespace-pre-wrap">{server.customInstructions}</span>
               ) : (
                 <span className="text-zinc-500">—</span>
               )}
-            </Field>
-            <Field label="Token">
+            </DetailItem>
+            <DetailItem label="Token">
               {server.tokenHint ? `…${server.tokenHint}` : "none"} · expires {formatDateTime(server.tokenExpiresAt)}
-            </Field>
-            <Field label="Created">{formatDateTime(server.createdAt)}</Field>
-            <Field label="Updated">{formatDateTime(server.updatedAt)}</Field>
+            </DetailItem>
+            <DetailItem label="Created">{formatDateTime(server.createdAt)}</DetailItem>
+            <DetailItem label="Updated">{formatDateTime(server.updatedAt)}</DetailItem>
           </dl>
           <h2 className="mt-6 mb-2 text-base font-semibold">Restrictions</h2>
           {server.hasRestrictions ? (

@@ -1,14 +1,15 @@
 "use client";
 // The server list: paginated, searched and sorted by the API (so 10,000 servers cost one page of
 // rows), with its state in the URL so that reload and back keep the page.
-import { AlertTriangle, ChevronLeft, ChevronRight, Plus, Search, Server as ServerIcon, Trash2 } from "lucide-react";
+import { ChevronLeft, ChevronRight, Plus, Server as ServerIcon, Trash2 } from "lucide-react";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import { DeleteServersDialog, type DeleteTarget } from "@/components/servers/delete-servers-dialog";
 import { Button } from "@/components/ui/button";
-import { Input } from "@/components/ui/input";
+import { SearchInput } from "@/components/ui/input";
 import { Badge, Skeleton, Table, td, th } from "@/components/ui/misc";
+import { EmptyState, ErrorState } from "@/components/ui/states";
 import type { Server } from "@/lib/api-types";
 import { formatDateTime, formatNumber } from "@/lib/format";
 import { useServers } from "@/lib/queries/servers";
@@ -124,18 +125,13 @@ export function ServerList({ ownerLabel }: { ownerLabel: string }) {
       </div>
 
       <div className="mb-4 flex flex-wrap items-center gap-2">
-        <div className="relative w-full sm:w-72">
-          <Search className="pointer-events-none absolute top-2.5 left-2.5 h-4 w-4 text-zinc-400" aria-hidden />
-          <Input
-            ref={searchRef}
-            type="search"
-            aria-label="Search servers by name"
-            placeholder="Search by name"
-            className="pl-8"
-            value={search}
-            onChange={(e) => setSearch(e.target.value)}
-          />
-        </div>
+        <SearchInput
+          ref={searchRef}
+          aria-label="Search servers by name"
+          placeholder="Search by name"
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+        />
         <label className="flex items-center gap-2 text-sm">
           <span className="text-zinc-600 dark:text-zinc-400">Sort</span>
           <select
@@ -170,31 +166,22 @@ export function ServerList({ ownerLabel }: { ownerLabel: string }) {
       </div>
 
       {query.isError && !data ? (
-        <div
-          role="alert"
-          className="flex flex-col items-center gap-3 rounded-lg border border-red-200 p-10 text-center dark:border-red-900"
-        >
-          <AlertTriangle className="h-8 w-8 text-red-600" aria-hidden />
-          <p className="font-medium">Could not load your servers</p>
-          <p className="text-sm text-zinc-600 dark:text-zinc-400">{query.error.message}</p>
-          <Button variant="outline" onClick={() => void query.refetch()}>
-            Retry
-          </Button>
-        </div>
+        <ErrorState title="Could not load your servers" error={query.error} onRetry={() => void query.refetch()} />
       ) : data && data.count === 0 && !q ? (
-        <div className="flex flex-col items-center gap-3 rounded-lg border border-dashed border-zinc-300 p-12 text-center dark:border-zinc-700">
-          <ServerIcon className="h-8 w-8 text-zinc-400" aria-hidden />
-          <p className="text-lg font-medium">No servers yet</p>
-          <p className="max-w-md text-sm text-zinc-600 dark:text-zinc-400">
-            A server is a tokenized MCP endpoint that exposes a chosen set of tools to AI assistants.
-          </p>
-          <Button asChild>
-            <Link href="/servers/new">
-              <Plus className="h-4 w-4" aria-hidden />
-              Create your first server
-            </Link>
-          </Button>
-        </div>
+        <EmptyState
+          icon={ServerIcon}
+          title="No servers yet"
+          action={
+            <Button asChild>
+              <Link href="/servers/new">
+                <Plus className="h-4 w-4" aria-hidden />
+                Create your first server
+              </Link>
+            </Button>
+          }
+        >
+          <p>A server is a tokenized MCP endpoint that exposes a chosen set of tools to AI assistants.</p>
+        </EmptyState>
       ) : (
         <>
           <Table aria-busy={query.isFetching} aria-label="Servers">

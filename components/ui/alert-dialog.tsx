@@ -1,6 +1,6 @@
 "use client";
 import * as AlertDialogPrimitive from "@radix-ui/react-alert-dialog";
-import { type ComponentPropsWithoutRef } from "react";
+import { type ComponentPropsWithoutRef, type ReactNode } from "react";
 import { cn } from "@/lib/utils";
 
 export const AlertDialog = AlertDialogPrimitive.Root;
@@ -42,5 +42,45 @@ export function AlertDialogDescription({
       className={cn("text-sm text-zinc-600 dark:text-zinc-400", className)}
       {...props}
     />
+  );
+}
+
+/**
+ * A confirm dialog for an operation that takes a while: it cannot be dismissed while `busy` (Escape,
+ * Cancel and the overlay do nothing until the operation ends), and on closing it gives focus back to the
+ * element that opened it or, when that element is gone (its row was deleted), to `fallbackFocus()`.
+ */
+export function ConfirmDialog({
+  open,
+  busy,
+  onOpenChange,
+  returnFocusTo,
+  fallbackFocus,
+  children,
+}: {
+  open: boolean;
+  busy: boolean;
+  onOpenChange: (open: boolean) => void;
+  returnFocusTo?: HTMLElement | null;
+  fallbackFocus?: () => HTMLElement | null | undefined;
+  children: ReactNode;
+}) {
+  return (
+    <AlertDialog open={open} onOpenChange={(next) => (busy && !next ? undefined : onOpenChange(next))}>
+      {open ? (
+        <AlertDialogContent
+          onEscapeKeyDown={(event) => {
+            if (busy) event.preventDefault();
+          }}
+          onCloseAutoFocus={(event) => {
+            event.preventDefault();
+            const target = returnFocusTo?.isConnected ? returnFocusTo : fallbackFocus?.();
+            target?.focus();
+          }}
+        >
+          {children}
+        </AlertDialogContent>
+      ) : null}
+    </AlertDialog>
   );
 }

@@ -1,4 +1,5 @@
-import { forwardRef, type InputHTMLAttributes, type TextareaHTMLAttributes } from "react";
+import { Search } from "lucide-react";
+import { forwardRef, type InputHTMLAttributes, type ReactNode, type TextareaHTMLAttributes } from "react";
 import { cn } from "@/lib/utils";
 
 const field =
@@ -31,3 +32,41 @@ export function FieldError({ id, message }: { id: string; message?: string }) {
     </p>
   );
 }
+
+/** A search box with its magnifier; `aria-label` names it (there is no visible label). */
+export const SearchInput = forwardRef<
+  HTMLInputElement,
+  InputHTMLAttributes<HTMLInputElement> & { "aria-label": string; wrapperClassName?: string }
+>(function SearchInput({ className, wrapperClassName, ...props }, ref) {
+  return (
+    <div className={cn("relative w-full sm:w-72", wrapperClassName)}>
+      <Search className="pointer-events-none absolute top-2.5 left-2.5 h-4 w-4 text-zinc-400" aria-hidden />
+      <Input ref={ref} type="search" className={cn("pl-8", className)} {...props} />
+    </div>
+  );
+});
+
+/** An input with its label, an optional hint and its error, tied together for assistive technology. */
+export const LabeledInput = forwardRef<
+  HTMLInputElement,
+  InputHTMLAttributes<HTMLInputElement> & { id: string; label: ReactNode; hint?: string; error?: string }
+>(function LabeledInput({ id, label, hint, error, ...props }, ref) {
+  return (
+    <div className="grid gap-1.5">
+      <Label htmlFor={id}>{label}</Label>
+      {hint ? (
+        <p id={`${id}-hint`} className="text-xs text-zinc-600 dark:text-zinc-400">
+          {hint}
+        </p>
+      ) : null}
+      <Input
+        ref={ref}
+        id={id}
+        aria-invalid={!!error}
+        aria-describedby={`${hint ? `${id}-hint ` : ""}${id}-error`}
+        {...props}
+      />
+      <FieldError id={`${id}-error`} message={error} />
+    </div>
+  );
+});

@@ -53,3 +53,13 @@ export function Table({ className, ...props }: HTMLAttributes<HTMLTableElement>)
 export const th =
   "border-b border-zinc-200 bg-zinc-50 px-3 py-2 font-medium text-zinc-600 dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-400";
 export const td = "border-b border-zinc-100 px-3 py-2 align-middle dark:border-zinc-900";
+
+/** One term and its value in a details card (a <dl>). */
+export function DetailItem({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <div className="grid gap-0.5">
+      <dt className="text-xs font-medium tracking-wide text-zinc-500 uppercase">{label}</dt>
+      <dd className="text-sm break-all">{children}</dd>
+    </div>
+  );
+}

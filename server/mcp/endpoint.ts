@@ -13,22 +13,30 @@ import { publicBaseUrl } from "@/server/config";
 import { ApiError, serverNotFound } from "@/server/errors";
 import { logRequest } from "@/server/logger";
 import { userRefusal } from "@/server/mcp/policy";
-import { addSession, forgetSession, getSession } from "@/server/mcp/sessions";
+import { addSession, closeSessionById, forgetSession, getSession } from "@/server/mcp/sessions";
 import { createProtocolServer, type ToolContext } from "@/server/mcp/tools";
 import { consumeRateLimit } from "@/server/rate-limit";
 import {
   bindUser,
   closeSessionRecord,
+  discardSessionRecord,
   openSessionRecord,
   restrictionsOf,
   serverForPrincipal,
   serverForToken,
+  sessionRecordExists,
   touchSessionRecord,
   type McpServerInfo,
 } from "@/server/services/mcp";
 import { SERVER_ID_PATTERN } from "@/lib/schemas/server";
 
-type Access = { server: McpServerInfo; userId: string; rateKey: string };
+type Access = {
+  server: McpServerInfo;
+  userId: string;
+  rateKey: string;
+  /** What this caller hears once the server is gone: a dead token is 401, a missing server 404. */
+  gone: () => ApiError;
+};
 
 const forbidden = (message: string) => new ApiError("FORBIDDEN", message);
 
@@ -62,9 +70,12 @@ async function resolveAccess(request: Request, serverId: string, token: string |
       throw forbidden("This server is private and belongs to another user of the account");
     }
   }
-  const refusal = userRefusal((await restrictionsOf(server.id)) ?? {}, userId);
+  const gone = token === undefined ? serverNotFound : () => new ApiError("UNAUTHORIZED", "Invalid access token");
+  const restrictions = await restrictionsOf(server.id);
+  if (restrictions === null) throw gone();
+  const refusal = userRefusal(restrictions, userId);
   if (refusal) throw forbidden(refusal.message);
-  return { server, userId, rateKey };
+  return { server, userId, rateKey, gone };
 }
 
 /** The end user a token-URL caller names: a verified JWT of the server's account, else x-alloy-userid. */
@@ -140,14 +151,17 @@ const isInitialize = (body: unknown) =>
   Array.isArray(body) ? body.some((m) => isInitializeRequest(m)) : isInitializeRequest(body);
 
 async function openSession(access: Access, request: Request, body: unknown): Promise<Response> {
+  // The session's row comes first: a server deleted since the access check has nothing to point it at,
+  // and the client hears what it would hear a moment later (the delete won), not a half-made session.
+  const sessionId = randomUUID();
+  if (!(await openSessionRecord(sessionId, access.server.id, access.userId))) throw access.gone();
   const ctx: ToolContext = { server: access.server, userId: access.userId, sessionId: null };
   const transport: WebStandardStreamableHTTPServerTransport = new WebStandardStreamableHTTPServerTransport({
-    sessionIdGenerator: () => randomUUID(),
-    onsessioninitialized: async (sessionId) => {
-      ctx.sessionId = sessionId;
-      await openSessionRecord(sessionId, access.server.id, access.userId);
+    sessionIdGenerator: () => sessionId,
+    onsessioninitialized: (id) => {
+      ctx.sessionId = id;
       addSession({
-        sessionId,
+        sessionId: id,
         serverId: access.server.id,
         userId: access.userId,
         transport,
@@ -155,9 +169,9 @@ async function openSession(access: Access, request: Request, body: unknown): Pro
         lastSeen: Date.now(),
       });
     },
-    onsessionclosed: async (sessionId) => {
-      forgetSession(sessionId);
-      await closeSessionRecord(sessionId);
+    onsessionclosed: async (id) => {
+      forgetSession(id);
+      await closeSessionRecord(id);
     },
   });
   const server = createProtocolServer(ctx);
@@ -168,7 +182,17 @@ async function openSession(access: Access, request: Request, body: unknown): Pro
     }
   };
   await server.connect(transport);
-  return transport.handleRequest(request, { parsedBody: body });
+  const response = await transport.handleRequest(request, { parsedBody: body });
+  if (ctx.sessionId === null) {
+    // The transport refused the initialize (e.g. a batch with two): no session came to be.
+    await discardSessionRecord(sessionId);
+    void server.close().catch(() => undefined);
+  } else if (!(await sessionRecordExists(sessionId))) {
+    // The server was deleted between the row and the registration, so its delete could not close this
+    // session: close it now. The client's next request gets the deleted server's answer.
+    await closeSessionById(sessionId);
+  }
+  return response;
 }
 
 async function statelessRequest(access: Access, request: Request, body: unknown): Promise<Response> {

@@ -64,6 +64,12 @@ async function closeSession(session: OpenSession) {
   }
 }
 
+/** Closes one session, if it is open in this process. */
+export async function closeSessionById(sessionId: string) {
+  const session = registry().sessions.get(sessionId);
+  if (session) await closeSession(session);
+}
+
 /** Closes every open session of a server at once (the server was deleted). */
 export async function closeServerSessions(serverId: string) {
   const doomed = [...registry().sessions.values()].filter((s) => s.serverId === serverId);

@@ -18,6 +18,7 @@ import {
   type Tool,
 } from "@modelcontextprotocol/sdk/types.js";
 import { ApiError } from "@/server/errors";
+import { logger } from "@/server/logger";
 import { actionRefusal, connectorRefusal, userRefusal, type Refusal } from "@/server/mcp/policy";
 import { callUpstreamTool, UpstreamError } from "@/server/mcp/upstream";
 import { actionToJson, catalogOf, upstreamTarget } from "@/server/services/connectors";
@@ -333,6 +334,26 @@ function rank(query: string, permitted: Awaited<ReturnType<typeof permittedCatal
     .sort((x, y) => y.score - x.score || x.actionId.localeCompare(y.actionId));
 }
 
+/**
+ * The SDK answers a handler's exception with its message, which for a database error names the ORM and
+ * our source files: an unexpected failure is logged here and answered as a bare internal error.
+ */
+function guarded<A extends unknown[], R>(method: string, handler: (...args: A) => Promise<R>) {
+  return async (...args: A): Promise<R> => {
+    try {
+      return await handler(...args);
+    } catch (error) {
+      if (error instanceof McpError) throw error;
+      logger.error("unhandled error", {
+        method,
+        error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      });
+      // A plain Error with a code: the SDK sends its message as is (McpError would prefix "MCP error").
+      throw Object.assign(new Error("Something went wrong on our side"), { code: ErrorCode.InternalError });
+    }
+  };
+}
+
 /** A fresh protocol server for one session (or one stateless request), bound to its context. */
 export function createProtocolServer(ctx: ToolContext): Server {
   const server = new Server(
@@ -343,9 +364,13 @@ export function createProtocolServer(ctx: ToolContext): Server {
       ...(ctx.server.customInstructions ? { instructions: ctx.server.customInstructions } : {}),
     },
   );
-  server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: await listTools(ctx) }));
-  server.setRequestHandler(CallToolRequestSchema, async (request) =>
-    callTool(ctx, request.params.name, request.params.arguments ?? {}),
+  server.setRequestHandler(
+    ListToolsRequestSchema,
+    guarded("tools/list", async () => ({ tools: await listTools(ctx) })),
+  );
+  server.setRequestHandler(
+    CallToolRequestSchema,
+    guarded("tools/call", async (request) => callTool(ctx, request.params.name, request.params.arguments ?? {})),
   );
   // Switchboard exposes tools only; the empty lists keep clients that probe resources and prompts happy.
   server.setRequestHandler(ListResourcesRequestSchema, () => ({ resources: [] }));

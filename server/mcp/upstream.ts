@@ -32,8 +32,21 @@ export class UpstreamError extends Error {
   }
 }
 
+// fetch refuses a header value holding a line break, a NUL or a character above U+00FF, with an error that
+// quotes the value, and that message used to become the connector's lastError or a tool call's recorded
+// error. Header values are secrets (connector headers, end users' credentials): check them first and name
+// only the header.
+const SENDABLE_HEADER_VALUE = /^[^\r\n\0\u0100-\uffff]*$/;
+
 function transportFor(target: UpstreamTarget): Transport {
   if (target.transport === "http") {
+    for (const [name, value] of Object.entries(target.headers)) {
+      if (!SENDABLE_HEADER_VALUE.test(value)) {
+        throw new UpstreamError(
+          `the value of the request header "${name}" cannot be sent (it holds a line break, a NUL or a character outside Latin-1)`,
+        );
+      }
+    }
     return new StreamableHTTPClientTransport(new URL(target.url), { requestInit: { headers: target.headers } });
   }
   if (!stdioAllowed()) throw new UpstreamError("stdio connectors are disabled on this installation");

@@ -3,6 +3,7 @@ import "server-only";
 // Discovery results are cached in ConnectorAction rows and replaced on refresh; the connector row keeps
 // its health (lastCheckedAt, lastError) so an owner sees a broken upstream without calling it.
 import { randomBytes } from "node:crypto";
+import type { Tool } from "@modelcontextprotocol/sdk/types.js";
 import type { Principal } from "@/server/auth/authenticate";
 import { db } from "@/server/db";
 import { ApiError } from "@/server/errors";
@@ -140,34 +141,43 @@ export async function deleteConnector(accountId: string, connectorId: string): P
 
 /**
  * Asks the upstream for its tools and replaces the cached actions. A failing upstream keeps the last
- * good cache and records the error as the connector's health instead of failing the request.
+ * good cache and records the error as the connector's health instead of failing the request. A connector
+ * deleted while the upstream was being asked (discovery can take CONNECTOR_TIMEOUT_MS) is
+ * CONNECTOR_NOT_FOUND, not a database error: its row is updated first, under its lock, and only if it
+ * is still there are the actions replaced.
  */
 export async function refreshConnector(accountId: string, connectorId: string): Promise<ConnectorWithActions> {
   const connector = await findConnector(accountId, connectorId);
   const checkedAt = new Date();
+  let tools: Tool[] | null = null;
+  let lastError: string | null = null;
   try {
-    const tools = await listUpstreamTools(upstreamTarget(connector));
-    await db().$transaction(async (tx) => {
-      await tx.connectorAction.deleteMany({ where: { connectorId } });
-      if (tools.length) {
-        await tx.connectorAction.createMany({
-          data: tools.map((tool) => ({
-            id: newId("act"),
-            connectorId,
-            actionId: tool.name,
-            title: tool.title ?? tool.annotations?.title ?? "",
-            description: tool.description ?? "",
-            inputSchema: tool.inputSchema as Prisma.InputJsonValue,
-          })),
-          skipDuplicates: true,
-        });
-      }
-      await tx.connector.update({ where: { id: connectorId }, data: { lastCheckedAt: checkedAt, lastError: null } });
-    });
+    tools = await listUpstreamTools(upstreamTarget(connector));
   } catch (error) {
-    const message = error instanceof UpstreamError ? error.message : "discovery failed";
-    await db().connector.update({ where: { id: connectorId }, data: { lastCheckedAt: checkedAt, lastError: message } });
+    lastError = error instanceof UpstreamError ? error.message : "discovery failed";
   }
+  await db().$transaction(async (tx) => {
+    const { count } = await tx.connector.updateMany({
+      where: { id: connectorId, accountId },
+      data: { lastCheckedAt: checkedAt, lastError },
+    });
+    if (count === 0) throw connectorNotFound();
+    if (!tools) return;
+    await tx.connectorAction.deleteMany({ where: { connectorId } });
+    if (tools.length) {
+      await tx.connectorAction.createMany({
+        data: tools.map((tool) => ({
+          id: newId("act"),
+          connectorId,
+          actionId: tool.name,
+          title: tool.title ?? tool.annotations?.title ?? "",
+          description: tool.description ?? "",
+          inputSchema: tool.inputSchema as Prisma.InputJsonValue,
+        })),
+        skipDuplicates: true,
+      });
+    }
+  });
   return getConnector(accountId, connectorId);
 }
 

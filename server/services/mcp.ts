@@ -3,6 +3,7 @@ import "server-only";
 // endpoint keeps (sessions, end-user bindings, the tool-call usage log).
 import type { Principal } from "@/server/auth/authenticate";
 import { db } from "@/server/db";
+import { isForeignKeyViolation } from "@/server/db-errors";
 import { ApiError, serverNotFound } from "@/server/errors";
 import { logger } from "@/server/logger";
 import { newId, safeEqual, sha256 } from "@/server/secrets";
@@ -97,8 +98,25 @@ export async function bindUser(serverId: string, userId: string) {
   }
 }
 
-export async function openSessionRecord(sessionId: string, serverId: string, userId: string) {
-  await db().mcpSession.create({ data: { id: sessionId, serverId, userId } });
+/** Writes a session's row; false when the server was deleted since the caller's access check. */
+export async function openSessionRecord(sessionId: string, serverId: string, userId: string): Promise<boolean> {
+  try {
+    await db().mcpSession.create({ data: { id: sessionId, serverId, userId } });
+    return true;
+  } catch (error) {
+    if (isForeignKeyViolation(error)) return false;
+    throw error;
+  }
+}
+
+/** Whether the session's row is still there (a server delete cascades it away). */
+export async function sessionRecordExists(sessionId: string): Promise<boolean> {
+  return (await db().mcpSession.count({ where: { id: sessionId } })) > 0;
+}
+
+/** Removes the row of a session that never came to be (the initialize was refused). */
+export async function discardSessionRecord(sessionId: string) {
+  await db().mcpSession.deleteMany({ where: { id: sessionId } });
 }
 
 export async function touchSessionRecord(sessionId: string) {

@@ -1,9 +1,8 @@
 // DELETE /api/servers/{serverId}: the cascade, the dry run, the audit record, and the edge cases.
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/server/db";
-import { newId } from "@/server/secrets";
 import { bearer, call } from "@/test/route-client";
-import { createTenant } from "@/test/factories";
+import { createTenant, seedServerWithRows } from "@/test/factories";
 
 let tenant: Awaited<ReturnType<typeof createTenant>>;
 let auth: Record<string, string>;
@@ -26,50 +25,7 @@ const perServerCounts = async (serverId: string) => {
   };
 };
 
-/** A server with rows in every per-server table: `scale` sessions, 3×scale tool calls, and so on. */
-async function seedServer(name: string, scale: number) {
-  const created = await call("POST", "/api/servers", {
-    headers: auth,
-    body: {
-      name,
-      restrictions: {
-        connectors: { mode: "allowlist", allowedIds: ["slack", "github"], blockedIds: ["jira"] },
-        actions: { mode: "blocklist", blockedActions: ["slack:delete"] },
-        users: { mode: "allowlist", allowedIds: Array.from({ length: scale }, (_, i) => `user-${i}`) },
-      },
-    },
-  });
-  expect(created.status).toBe(201);
-  const serverId = created.body.serverId as string;
-  expect(
-    (await call("POST", `/api/servers/${serverId}/token`, { headers: auth, body: { graceSeconds: 600 } })).status,
-  ).toBe(200);
-
-  const sessions = Array.from({ length: scale }, () => ({ id: newId("ses"), serverId, userId: "end-user" }));
-  await db().mcpSession.createMany({ data: sessions });
-  await db().toolCall.createMany({
-    data: Array.from({ length: scale * 3 }, (_, i) => ({
-      id: newId("tc"),
-      serverId,
-      sessionId: i % 3 === 0 ? null : sessions[i % scale]!.id,
-      userId: "end-user",
-      connectorId: "slack",
-      actionId: "post_message",
-      toolName: "slack__post_message",
-      status: i % 5 === 0 ? "error" : "ok",
-      durationMs: i,
-    })),
-  });
-  await db().serverUserBinding.createMany({
-    data: Array.from({ length: scale }, (_, i) => ({
-      id: newId("sub"),
-      serverId,
-      userId: `user-${i}`,
-      userKey: `key-${i}`,
-    })),
-  });
-  return serverId;
-}
+const seedServer = (name: string, scale: number) => seedServerWithRows(auth, name, scale);
 
 describe("DELETE /api/servers/{serverId}", () => {
   it("removes every row of every per-server table, leaves other servers intact, and matches the dry run", async () => {

@@ -7,150 +7,40 @@
 //
 // A 5xx fails with the `unhandled error` line the product logged for that request (matched by its
 // x-request-id): error lines go to stderr whatever LOG_LEVEL says, and are collected here.
-import { afterAll, beforeAll, describe, expect, it, vi, type MockInstance } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/server/db";
-import { newId } from "@/server/secrets";
-import { bearer, call, type ApiResponse } from "@/test/route-client";
-import { createTenant } from "@/test/factories";
+import { bearer, call } from "@/test/route-client";
+import { createTenant, seedServerWithRows } from "@/test/factories";
+import {
+  auditCount,
+  expectNoOrphans,
+  expectStatuses,
+  noRows,
+  perServerCounts,
+  PER_SERVER_TABLES,
+  startRaceKit,
+  stopRaceKit,
+  tally,
+} from "@/test/concurrency/race-kit";
 
 const PARALLEL = 50;
 const RACE_ROUNDS = 5;
 const TIMEOUT_MS = 120_000;
 
-const PER_SERVER_TABLES = [
-  "ServerAccessToken",
-  "ServerRestriction",
-  "ServerRestrictionValue",
-  "McpSession",
-  "ToolCall",
-  "ServerUserBinding",
-] as const;
-
 let tenant: Awaited<ReturnType<typeof createTenant>>;
 let auth: Record<string, string>;
-let stderr: MockInstance<typeof process.stderr.write>;
 
 beforeAll(async () => {
-  stderr = vi.spyOn(process.stderr, "write");
+  await startRaceKit();
   tenant = await createTenant();
   auth = bearer(tenant.key);
-  perServerTables = await db().$queryRaw<{ table: string; column: string }[]>`
-    SELECT c.conrelid::regclass::text AS "table", a.attname::text AS "column"
-    FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
-    WHERE c.contype = 'f' AND c.confrelid = '"McpServer"'::regclass ORDER BY 1`;
-  expect(perServerTables.map((r) => r.table.replaceAll('"', ""))).toEqual(
-    expect.arrayContaining([...PER_SERVER_TABLES]),
-  );
 });
 
-afterAll(() => stderr.mockRestore());
+afterAll(() => stopRaceKit());
 
-/** The `unhandled error` line the product logged for a response, found by its request id. */
-function loggedError(res: ApiResponse): string {
-  const requestId = res.headers.get("x-request-id");
-  const lines = stderr.mock.calls
-    .map(([chunk]) => String(chunk))
-    .filter((line) => line.includes('"unhandled error"') && (!requestId || line.includes(requestId)));
-  return lines.length ? lines.join("\n") : "(nothing logged for this request)";
-}
-
-type Labelled = { label: string; res: ApiResponse };
-
-/**
- * No 5xx, every status one of those allowed for its request, and the error envelope on every non-2xx.
- * Soft: the test goes on to check the rows, so one run reports every kind of damage a race did.
- */
-function expectStatuses(results: Labelled[], allowed: (label: string) => number[]) {
-  const failures = results
-    .filter(({ label, res }) => !allowed(label).includes(res.status))
-    .map(({ label, res }) => `${label} → ${res.status} ${res.text}\n  logged: ${loggedError(res)}`);
-  expect.soft(failures.length, `${failures.length} unexpected answers:\n${failures.join("\n")}`).toBe(0);
-  for (const { label, res } of results) {
-    if (res.status < 300) continue;
-    expect(res.headers.get("content-type"), label).toMatch(/^application\/json\b/);
-    expect(Object.keys(res.body), label).toEqual(["error"]);
-    expect(typeof res.body.error.code, label).toBe("string");
-    expect(typeof res.body.error.message, label).toBe("string");
-  }
-}
-
-const tally = (results: Labelled[]) => {
-  const counts: Record<string, number> = {};
-  for (const { res } of results) counts[res.status] = (counts[res.status] ?? 0) + 1;
-  return counts;
-};
-
-/** The tables with a foreign key to a server (found in the schema, so a table added later is covered). */
-let perServerTables: { table: string; column: string }[] = [];
-
-async function perServerCounts(serverId: string) {
-  const rows = await db().$queryRawUnsafe<Record<string, number>[]>(
-    `SELECT ${perServerTables.map((r) => `(SELECT count(*)::int FROM ${r.table} WHERE "${r.column}" = $1) AS ${r.table}`).join(", ")}`,
-    serverId,
-  );
-  return rows[0]!;
-}
-
-const none = () => Object.fromEntries(perServerTables.map((r) => [r.table.replaceAll('"', ""), 0]));
-
-/** Rows whose server (or, for restriction values, whose restriction) does not exist, table by table. */
-async function orphans() {
-  const checks = [
-    ...perServerTables.map(
-      (r) =>
-        `(SELECT count(*)::int FROM ${r.table} t WHERE t."${r.column}" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "McpServer" s WHERE s.id = t."${r.column}")) AS ${r.table}`,
-    ),
-    `(SELECT count(*)::int FROM "ServerRestrictionValue" v WHERE NOT EXISTS
-       (SELECT 1 FROM "ServerRestriction" r WHERE r.id = v."restrictionId" AND r."serverId" = v."serverId")) AS "restrictionOfValue"`,
-    `(SELECT count(*)::int FROM "ToolCall" c WHERE c."sessionId" IS NOT NULL AND NOT EXISTS
-       (SELECT 1 FROM "McpSession" m WHERE m.id = c."sessionId")) AS "sessionOfToolCall"`,
-  ];
-  return (await db().$queryRawUnsafe<Record<string, number>[]>(`SELECT ${checks.join(", ")}`))[0]!;
-}
-
-const auditCount = (serverId: string, action: string) => db().auditEvent.count({ where: { serverId, action } });
-
-/** A server with rows in every per-server table (as in server/services/servers-delete.test.ts). */
+/** A server with rows in every per-server table (test/factories.ts). */
 async function seedServer(name: string, scale: number) {
-  const created = await call("POST", "/api/servers", {
-    headers: auth,
-    body: {
-      name,
-      restrictions: {
-        connectors: { mode: "allowlist", allowedIds: ["slack", "github"], blockedIds: ["jira"] },
-        actions: { mode: "blocklist", blockedActions: ["slack:delete"] },
-        users: { mode: "allowlist", allowedIds: Array.from({ length: scale }, (_, i) => `user-${i}`) },
-      },
-    },
-  });
-  expect(created.status, created.text).toBe(201);
-  const serverId = created.body.serverId as string;
-  const rotated = await call("POST", `/api/servers/${serverId}/token`, { headers: auth, body: { graceSeconds: 600 } });
-  expect(rotated.status, rotated.text).toBe(200);
-
-  const sessions = Array.from({ length: scale }, () => ({ id: newId("ses"), serverId, userId: "end-user" }));
-  await db().mcpSession.createMany({ data: sessions });
-  await db().toolCall.createMany({
-    data: Array.from({ length: scale * 3 }, (_, i) => ({
-      id: newId("tc"),
-      serverId,
-      sessionId: i % 3 === 0 ? null : sessions[i % scale]!.id,
-      userId: "end-user",
-      connectorId: "slack",
-      actionId: "post_message",
-      toolName: "slack__post_message",
-      status: "ok",
-      durationMs: i,
-    })),
-  });
-  await db().serverUserBinding.createMany({
-    data: Array.from({ length: scale }, (_, i) => ({
-      id: newId("sub"),
-      serverId,
-      userId: `user-${i}`,
-      userKey: `key-${i}`,
-    })),
-  });
+  const serverId = await seedServerWithRows(auth, name, scale);
   const counts = await perServerCounts(serverId);
   for (const table of PER_SERVER_TABLES) expect(counts[table], table).toBeGreaterThan(0);
   return serverId;
@@ -175,12 +65,9 @@ describe("concurrent requests", () => {
         expect(res.body).toEqual({ error: { code: "NOT_FOUND", message: "Server not found" } });
       }
       expect(await db().mcpServer.count({ where: { id: serverId } })).toBe(0);
-      expect(await perServerCounts(serverId)).toEqual(none());
+      expect(await perServerCounts(serverId)).toEqual(noRows());
       expect(await auditCount(serverId, "server.deleted")).toBe(1);
-      expect(
-        Object.values(await orphans()).every((n) => n === 0),
-        JSON.stringify(await orphans()),
-      ).toBe(true);
+      await expectNoOrphans();
     },
     TIMEOUT_MS,
   );
@@ -288,8 +175,7 @@ describe("concurrent requests", () => {
         expectStatuses(results, (label) => allowedFor.get(label)!);
 
         // Nothing anywhere points at a missing server.
-        const lost = await orphans();
-        expect.soft(lost, "orphan rows").toEqual(Object.fromEntries(Object.keys(lost).map((k) => [k, 0])));
+        await expectNoOrphans();
 
         // Either the delete won and the server is gone with every row, or (only if the DELETE failed, which
         // is reported above) it is still there and consistent.
@@ -299,7 +185,7 @@ describe("concurrent requests", () => {
           .soft(present, deleted ? "answered 200 to DELETE but the server is still there" : "")
           .toBe(deleted ? 0 : 1);
         if (present === 0) {
-          expect.soft(await perServerCounts(serverId), "rows of the deleted server").toEqual(none());
+          expect.soft(await perServerCounts(serverId), "rows of the deleted server").toEqual(noRows());
           expect.soft(await auditCount(serverId, "server.deleted")).toBe(1);
         } else {
           const current = await db().serverAccessToken.count({

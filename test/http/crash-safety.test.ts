@@ -3,19 +3,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDb, db } from "@/server/db";
 import { startApp, type RunningApp } from "@/test/app-process";
+import { PER_SERVER_TABLES } from "@/test/concurrency/race-kit";
 import { createTenant } from "@/test/factories";
 import { bearer, call } from "@/test/route-client";
 
 const TOOL_CALLS = 100_000;
 const SESSIONS = 1_000;
-const PER_SERVER_TABLES = [
-  "ServerAccessToken",
-  "ServerRestriction",
-  "ServerRestrictionValue",
-  "McpSession",
-  "ToolCall",
-  "ServerUserBinding",
-];
 
 let key = "";
 let app: RunningApp | undefined;

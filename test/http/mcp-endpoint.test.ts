@@ -2,7 +2,6 @@
 // the reference servers (server-everything over Streamable HTTP, server-memory over stdio) plus a small
 // SDK fixture, and the clients are the SDK's own Client and a plain fetch client that never keeps a
 // session id.
-import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -13,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDb } from "@/server/db";
 import { freePort, startApp, type RunningApp } from "@/test/app-process";
 import { createJwt, createTenant } from "@/test/factories";
-import { startFixture, type Fixture } from "@/test/upstream-fixture";
+import { startEverything, startFixture, type Everything, type Fixture } from "@/test/upstream-fixture";
 
 const root = path.resolve(import.meta.dirname, "../..");
 let app: RunningApp;
@@ -22,8 +21,7 @@ let key = "";
 let ownerId = "";
 let jwtUser = "";
 let jwt = "";
-let everything: ChildProcess;
-let everythingUrl = "";
+let everything: Everything;
 let fixture: Fixture;
 const memoryFile = path.join(os.tmpdir(), `switchboard-memory-${process.pid}.jsonl`);
 const clients: Client[] = [];
@@ -40,23 +38,6 @@ async function rest(method: string, url: string, body?: unknown, headers: Record
   });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : null };
-}
-
-async function startEverything() {
-  const port = await freePort();
-  everything = spawn(
-    process.execPath,
-    [path.join(root, "node_modules/@modelcontextprotocol/server-everything/dist/index.js"), "streamableHttp"],
-    { env: { ...process.env, PORT: String(port) }, stdio: ["ignore", "ignore", "pipe"] },
-  );
-  let output = "";
-  everything.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const deadline = Date.now() + 30_000;
-  while (!output.includes("listening")) {
-    if (Date.now() > deadline || everything.exitCode !== null) throw new Error(`server-everything: ${output}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  everythingUrl = `http://127.0.0.1:${port}/mcp`;
 }
 
 async function sdkClient(url: string, headers: Record<string, string> = {}) {
@@ -111,12 +92,12 @@ beforeAll(async () => {
   jwt = (await createJwt(tenant.accountId, jwtUser)).token;
   // PGlite: one process per data dir. Seed first, then hand the database to the app.
   await closeDb();
-  await startEverything();
+  everything = await startEverything();
   fixture = await startFixture();
   app = await startApp({ CONNECTORS_ALLOW_STDIO: "true", CONNECTOR_TIMEOUT_MS: "3000" });
   base = app.baseUrl;
 
-  const e = await rest("POST", "/api/connectors", { name: "everything", url: everythingUrl });
+  const e = await rest("POST", "/api/connectors", { name: "everything", url: everything.url });
   expect(e.status).toBe(201);
   everythingId = e.body.connectorId;
   const m = await rest("POST", "/api/connectors", {
@@ -139,7 +120,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
   await app?.stop();
-  everything?.kill();
+  everything?.close();
   await fixture?.close();
   fs.rmSync(memoryFile, { force: true });
 });

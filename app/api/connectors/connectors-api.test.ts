@@ -3,6 +3,7 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/server/db";
 import { createTenant } from "@/test/factories";
 import { bearer, call } from "@/test/route-client";
+import { startFixture } from "@/test/upstream-fixture";
 
 let a: Awaited<ReturnType<typeof createTenant>>;
 let b: Awaited<ReturnType<typeof createTenant>>;
@@ -37,6 +38,19 @@ describe("POST /api/connectors", () => {
     const row = await db().connector.findUniqueOrThrow({ where: { id: created.body.connectorId } });
     expect(row.configEncrypted).toMatch(/^v1\./);
     expect(row.configEncrypted).not.toContain("upstream-secret");
+  });
+
+  it("never echoes a header value that cannot be sent (line break) into the health it reports", async () => {
+    // fetch refuses such a value with an error that quotes it; that message used to become lastError.
+    const created = await call("POST", "/api/connectors", {
+      headers: bearer(a.key),
+      body: { name: "Broken Header", url: DEAD_URL, headers: { "x-api-key": "line-one\nTOPSECRET-42" } },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.health).toMatchObject({ status: "error", lastError: expect.stringContaining("x-api-key") });
+    expect(created.text).not.toContain("TOPSECRET-42");
+    const row = await db().connector.findUniqueOrThrow({ where: { id: created.body.connectorId } });
+    expect(row.lastError).not.toContain("TOPSECRET-42");
   });
 
   it("rejects invalid bodies with 400 naming the field", async () => {
@@ -121,5 +135,40 @@ describe("credentials", () => {
 
     expect((await call("DELETE", `/api/connectors/${id}`, { headers: bearer(a.key) })).status).toBe(200);
     expect(await db().credential.count({ where: { connectorId: id } })).toBe(0);
+  });
+});
+
+describe("a connector deleted while its discovery runs", () => {
+  it("makes the refresh (or the create) answer CONNECTOR_NOT_FOUND, not a 500", async () => {
+    let answer: (() => void) | undefined;
+    let asked!: () => void;
+    const discovering = new Promise<void>((resolve) => (asked = resolve));
+    const upstream = await startFixture({
+      tools: async () => {
+        if (!answer) return [];
+        asked();
+        await new Promise<void>((resolve) => (answer = resolve));
+        return [{ name: "late", inputSchema: { type: "object" } }];
+      },
+    });
+    try {
+      const created = await call("POST", "/api/connectors", {
+        headers: bearer(a.key),
+        body: { name: "Racing", url: upstream.url },
+      });
+      expect(created.status).toBe(201);
+      const id = created.body.connectorId as string;
+      answer = () => undefined; // from now on, tools/list waits for the test
+      const refresh = call("POST", `/api/connectors/${id}/refresh`, { headers: bearer(a.key) });
+      await discovering;
+      expect((await call("DELETE", `/api/connectors/${id}`, { headers: bearer(a.key) })).status).toBe(200);
+      answer();
+      const refreshed = await refresh;
+      expect(refreshed.status).toBe(404);
+      expect(refreshed.body.error.code).toBe("CONNECTOR_NOT_FOUND");
+      expect(await db().connectorAction.count({ where: { connectorId: id } })).toBe(0);
+    } finally {
+      await upstream.close();
+    }
   });
 });
