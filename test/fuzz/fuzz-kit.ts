@@ -70,6 +70,7 @@ export class Tally {
   private readonly cpu = process.cpuUsage();
   total = 0;
   private readonly perProperty = new Map<string, number>();
+  private readonly statuses = new Map<number, number>();
   private current = "(fixed cases)";
 
   property(name: string) {
@@ -88,6 +89,12 @@ export class Tally {
     expect(this.total).toBeGreaterThanOrEqual(min);
   }
 
+  /** Call once per answer: the report shows how the answers were spread, so a fuzzer that never gets
+   * past the refusals shows. */
+  answered(status: number) {
+    this.statuses.set(status, (this.statuses.get(status) ?? 0) + 1);
+  }
+
   report(suite: string): string {
     const seconds = ((performance.now() - this.started) / 1000).toFixed(1);
     const { user, system } = process.cpuUsage(this.cpu);
@@ -95,6 +102,10 @@ export class Tally {
     return [
       `fuzz ${suite}: ${this.total} requests in ${seconds} s (${cpu} s CPU in this process) with seed ${SEED}`,
       ...[...this.perProperty].map(([name, n]) => `  ${String(n).padStart(6)}  ${name}`),
+      `  statuses: ${[...this.statuses]
+        .sort(([a], [b]) => a - b)
+        .map(([status, n]) => `${status}×${n}`)
+        .join(" ")}`,
     ].join("\n");
   }
 }
@@ -999,7 +1010,11 @@ export const CODE_STATUSES: Record<string, number[]> = {
 };
 
 /** API.md section 4: exactly `{ error: { code, message, details? } }` as JSON, the code matching the status. */
-export function checkErrorEnvelope(res: { status: number; headers: Headers; body: any }, ctx: string) {
+export function checkErrorEnvelope(
+  res: { status: number; headers: Headers; body: any },
+  ctx: string,
+  codeStatuses: Record<string, number[]> = CODE_STATUSES,
+) {
   expect(res.headers.get("content-type"), ctx).toMatch(/^application\/json\b/);
   expect(isObject(res.body) && Object.keys(res.body), ctx).toEqual(["error"]);
   const error = res.body.error;
@@ -1009,7 +1024,7 @@ export function checkErrorEnvelope(res: { status: number; headers: Headers; body
   expect(typeof error.message, ctx).toBe("string");
   expect(error.message.length, ctx).toBeGreaterThan(0);
   if ("details" in error) expect(isObject(error.details), ctx).toBe(true);
-  expect(CODE_STATUSES[error.code as string] ?? [], `${ctx}\ncode ${error.code} with status ${res.status}`).toContain(
+  expect(codeStatuses[error.code as string] ?? [], `${ctx}\ncode ${error.code} with status ${res.status}`).toContain(
     res.status,
   );
 }
@@ -1033,6 +1048,7 @@ export async function sendChecked(
     throw new Error(`${r.ctx}\nthe request failed: ${String(error)}`, { cause: error });
   }
   const ended = Date.now();
+  tally.answered(res.status);
   const where = `${r.ctx}\n→ ${res.status} ${clip(res.text, 600)}\nallowed: ${[...r.allowed].join(", ")}`;
   if (res.status >= 500) expect.fail(`5xx\n${where}\nlogged: ${loggedError(res)}`);
   expect([...r.allowed], `unexpected status\n${where}`).toContain(res.status);
