@@ -140,9 +140,19 @@ function readCookie(cookieHeader: string, name: string): string | undefined {
   for (const part of cookieHeader.split(";")) {
     const index = part.indexOf("=");
     if (index < 0) continue;
-    if (part.slice(0, index).trim() === name) return decodeURIComponent(part.slice(index + 1).trim());
+    if (part.slice(0, index).trim() === name) return decodeCookieValue(part.slice(index + 1).trim());
   }
   return undefined;
+}
+
+// A value that is not valid percent-encoding made decodeURIComponent throw: a 500 on every cookie-reading
+// route until the fuzz suite found it. Kept as it is, it is simply not a session (401).
+function decodeCookieValue(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
 }
 
 /**

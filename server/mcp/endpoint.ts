@@ -6,7 +6,7 @@ import "server-only";
 // which is what simple clients that never keep the session id need.
 import { randomUUID } from "node:crypto";
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
-import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
+import { isInitializeRequest, isJSONRPCRequest } from "@modelcontextprotocol/sdk/types.js";
 import { errorResponse, MAX_BODY_BYTES, rateLimitKey } from "@/server/api-route";
 import { authenticate } from "@/server/auth/authenticate";
 import { publicBaseUrl } from "@/server/config";
@@ -110,9 +110,11 @@ function checkOrigin(request: Request) {
   if (!allowed.includes(origin)) throw new ApiError("FORBIDDEN", "Requests from this Origin are not allowed");
 }
 
+// Literally, as the SDK's transport checks it after us: a "*/*" let through here was refused there with a
+// JSON-RPC body instead of the error envelope (found by the fuzz suite).
 function checkAccept(request: Request) {
   const accept = request.headers.get("accept") ?? "";
-  const wants = (type: string) => accept.includes(type) || accept.includes("*/*");
+  const wants = (type: string) => accept.includes(type);
   const ok =
     request.method === "POST"
       ? wants("application/json") && wants("text/event-stream")
@@ -147,8 +149,10 @@ const PARSE_ERROR = Symbol("parse error");
 const jsonRpcError = (status: number, code: number, message: string) =>
   Response.json({ jsonrpc: "2.0", error: { code, message }, id: null }, { status });
 
-const isInitialize = (body: unknown) =>
-  Array.isArray(body) ? body.some((m) => isInitializeRequest(m)) : isInitializeRequest(body);
+// A request (with an id): an initialize notification opened a session that no answer could ever name
+// (found by the fuzz suite).
+const opensSession = (message: unknown) => isInitializeRequest(message) && isJSONRPCRequest(message);
+const isInitialize = (body: unknown) => (Array.isArray(body) ? body.some(opensSession) : opensSession(body));
 
 async function openSession(access: Access, request: Request, body: unknown): Promise<Response> {
   // The session's row comes first: a server deleted since the access check has nothing to point it at,

@@ -6,15 +6,18 @@ import { type AuditEvent, type AuditPage } from "@/lib/schemas/account-responses
 
 /** The account's audit events, newest first. Events keep the server's id and name as text, so they outlive it. */
 export async function listAuditEvents(accountId: string, query: AuditQuery): Promise<AuditPage> {
+  // Prisma passes `contains` into LIKE as is: escape LIKE's wildcards so they match themselves (as the
+  // servers list does; found by the fuzz suite, where "%" matched every event).
+  const q = query.q?.replace(/[\\%_]/g, "\\$&");
   const where: Prisma.AuditEventWhereInput = {
     accountId,
     ...(query.serverId ? { serverId: query.serverId } : {}),
     ...(query.action ? { action: query.action } : {}),
-    ...(query.q
+    ...(q
       ? {
           OR: [
-            { serverName: { contains: query.q, mode: "insensitive" } },
-            { serverId: { contains: query.q, mode: "insensitive" } },
+            { serverName: { contains: q, mode: "insensitive" } },
+            { serverId: { contains: q, mode: "insensitive" } },
           ],
         }
       : {}),
