@@ -69,3 +69,11 @@ export async function roleOf(userId: string): Promise<"OWNER" | "MEMBER"> {
   const user = await db().user.findUnique({ where: { id: userId }, select: { role: true } });
   return user?.role ?? "MEMBER";
 }
+
+/**
+ * Refuses a dashboard member what only the owner may do: credentials that can act as any end user of
+ * the account (an API key with canActAsAnyUser, a JWT signing key: its holder signs any userId).
+ */
+export async function requireOwner(userId: string, message: string) {
+  if ((await roleOf(userId)) !== "OWNER") throw new ApiError("FORBIDDEN", message);
+}

@@ -44,6 +44,12 @@ export function listApiKeys(accountId: string) {
   return db().apiKey.findMany({ where: { accountId }, orderBy: { createdAt: "desc" }, select: publicFields });
 }
 
+/** The end user an API key of the account acts as by default (null: no such key in the account). */
+export async function apiKeyUser(accountId: string, id: string): Promise<string | null> {
+  const key = await db().apiKey.findFirst({ where: { id, accountId }, select: { defaultUserId: true } });
+  return key?.defaultUserId ?? null;
+}
+
 export async function revokeApiKey(accountId: string, id: string) {
   const { count } = await db().apiKey.updateMany({
     where: { id, accountId, revokedAt: null },

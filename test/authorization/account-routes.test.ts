@@ -126,6 +126,38 @@ describe("403 FORBIDDEN", () => {
     });
   });
 
+  // Credentials that can act as any end user of the account are the owner's: a member holding one could
+  // act as the owner (found by this matrix: members could mint override keys and revoke the owner's).
+  it.each(
+    titled(
+      [
+        {
+          label: "POST /api/api-keys",
+          message: "Only the account owner can create a key that acts as any user",
+        },
+        { label: "DELETE /api/api-keys/{id}", message: "Only the account owner can revoke another user's API key" },
+        { label: "POST /api/jwt-keys", message: "Only the account owner can manage JWT signing keys" },
+        { label: "DELETE /api/jwt-keys/{kid}", message: "Only the account owner can manage JWT signing keys" },
+      ],
+      (row) => `${row.label} with a member's session (the owner's key, an override key, signing keys)`,
+    ),
+  )("%s", async (_, { label, message }) => {
+    const route = ROUTES.find((r) => r.label === label)!;
+    await refused(route, browser(c.memberCookie), { status: 403, code: "FORBIDDEN", message });
+  });
+
+  it("a member still creates and revokes plain keys of their own, which act as the member", async () => {
+    const made = await call("POST", "/api/api-keys", {
+      headers: browser(c.memberCookie),
+      body: { name: "member's own key" },
+    });
+    expect(made.status, made.text).toBe(201);
+    expect(made.body).toMatchObject({ defaultUserId: c.member.id, canActAsAnyUser: false });
+    const revoked = await call("DELETE", `/api/api-keys/${made.body.id}`, { headers: browser(c.memberCookie) });
+    expect(revoked.status, revoked.text).toBe(200);
+    expect(revoked.body.revokedAt).not.toBeNull();
+  });
+
   it("POST /api/members with a member's session (only the owner adds members)", async () => {
     const route = ROUTES.find((r) => r.label === "POST /api/members")!;
     await refused(route, browser(c.memberCookie), {

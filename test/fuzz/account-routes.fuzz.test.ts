@@ -53,7 +53,7 @@ type SessionUser = { id: string; accountId: string; role: "OWNER" | "MEMBER" };
 const sessions = new Map<string, SessionUser>();
 const cookies: Record<string, string> = {};
 
-const apiKeys = new Map<string, { accountId: string; revoked: boolean }>();
+const apiKeys = new Map<string, { accountId: string; userId: string; revoked: boolean }>();
 /** API keys the fuzzer may revoke: not the fixtures' (revoking those would change every other answer). */
 const revocableKeys = new Map<string, string[]>();
 const jwtKeys = new Map<string, { accountId: string; revoked: boolean }>();
@@ -96,7 +96,7 @@ beforeAll(async () => {
     for (let i = 0; i < 3; i++) await createJwtSigningKey(accountId);
   }
   for (const key of await db().apiKey.findMany()) {
-    apiKeys.set(key.id, { accountId: key.accountId, revoked: key.revokedAt !== null });
+    apiKeys.set(key.id, { accountId: key.accountId, userId: key.defaultUserId, revoked: key.revokedAt !== null });
     if (key.name.startsWith("spare")) listOf(revocableKeys, key.accountId).push(key.id);
   }
   const fixtureKids = new Set(
@@ -485,7 +485,7 @@ async function replenishKeys(accountId: string) {
   await rows.outside(async () => {
     while (keyPool.length < 3) {
       const key = await createApiKey(accountId, { name: "spare", defaultUserId: "spare-user" });
-      apiKeys.set(key.id, { accountId, revoked: false });
+      apiKeys.set(key.id, { accountId, userId: "spare-user", revoked: false });
       keyPool.push(key.id);
     }
     while (kidPool.length < 3) {
@@ -534,17 +534,25 @@ async function fuzzRequest(route: Route, spec: Spec) {
       const email = body.value.email;
       if (typeof email === "string" && emails.has(email.toLowerCase())) outcomes = [409];
     }
+    // Credentials that can act as any end user are the owner's: an override key, signing keys, and
+    // revoking another user's key.
+    const member = who.user !== undefined && who.user.role !== "OWNER";
     if (route === "createApiKey") {
       body = fz.objectBodyOutcome(sent, API_KEY_FIELDS, { required: ["name"] });
       judge(body.verdict);
+      if (member && body.verdict !== "invalid" && body.value.canActAsAnyUser === true) definite.add(403);
     }
+    if (member && (route === "createJwtKey" || route === "revokeJwtKey")) definite.add(403);
     if (route === "audit") {
       query = auditQuery(new URL(url, fz.BASE_URL).searchParams);
       judge(query.verdict);
     }
     if (target) {
-      const model = route === "revokeJwtKey" ? jwtKeys.get(target.id) : apiKeys.get(target.id);
-      if (model?.accountId !== who.user!.accountId || model.revoked) definite.add(404);
+      const apiKey = route === "revokeApiKey" ? apiKeys.get(target.id) : undefined;
+      const model = route === "revokeJwtKey" ? jwtKeys.get(target.id) : apiKey;
+      const foreign = model?.accountId !== who.user!.accountId;
+      if (member && !foreign && apiKey && apiKey.userId !== who.user!.id) definite.add(403);
+      else if (foreign || model.revoked) definite.add(404);
     }
     for (const s of [...(definite.size ? definite : outcomes), ...open]) allowed.add(s);
     mayMutate = definite.size === 0 && method !== "GET";
@@ -616,7 +624,7 @@ function checkSuccess(
       expect(b.defaultUserId, `a dashboard key acts as its maker\n${where}`).toBe(c.user!.id);
       expect(b.canActAsAnyUser, where).toBe(c.body!.value.canActAsAnyUser === true);
       expect(b.revokedAt, where).toBeNull();
-      apiKeys.set(b.id, { accountId: accountId!, revoked: false });
+      apiKeys.set(b.id, { accountId: accountId!, userId: b.defaultUserId, revoked: false });
       listOf(revocableKeys, accountId!).push(b.id);
       break;
     }
