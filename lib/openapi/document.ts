@@ -176,7 +176,9 @@ const rateLimitHeaders = z.object({
   "Retry-After": z.string().meta({ description: "Seconds until the next request is allowed", examples: ["42"] }),
   "RateLimit-Limit": z.string().meta({ description: "Requests allowed per window", examples: ["100"] }),
   "RateLimit-Remaining": z.string().meta({ description: "Requests left in the window", examples: ["0"] }),
-  "RateLimit-Reset": z.string().meta({ description: "Seconds until the whole budget is available again (sliding window)", examples: ["42"] }),
+  "RateLimit-Reset": z
+    .string()
+    .meta({ description: "Seconds until the whole budget is available again (sliding window)", examples: ["42"] }),
 });
 
 type Examples = Record<string, { summary: string; value: unknown }>;
