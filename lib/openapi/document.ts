@@ -257,6 +257,9 @@ const internalError: ZodOpenApiResponseObject = {
   }),
 };
 
+/** What every operation behind a credential may answer besides its own outcomes (API.md sections 2, 4, 5). */
+const credentialedErrors = { 401: unauthorized, 429: rateLimited, 500: internalError } as const;
+
 const invalidRequest = (
   examples: Examples,
   description = "Invalid request: `details.issues` names each failed check",
@@ -341,12 +344,10 @@ const createServer: ZodOpenApiOperationObject = {
       created: example("Created", exampleServerWithToken),
     }),
     400: invalidRequest(bodyExamples),
-    401: unauthorized,
     403: forbidden(),
     409: nameConflict,
     413: payloadTooLarge,
-    429: rateLimited,
-    500: internalError,
+    ...credentialedErrors,
   },
 };
 
@@ -365,10 +366,8 @@ const listServers: ZodOpenApiOperationObject = {
       }),
       userIdTooLong,
     }),
-    401: unauthorized,
     403: forbidden(),
-    429: rateLimited,
-    500: internalError,
+    ...credentialedErrors,
   },
 };
 
@@ -382,11 +381,9 @@ const getServer: ZodOpenApiOperationObject = {
   responses: {
     200: jsonResponse("The server", serverSchema, { server: example("A server", exampleServer) }),
     400: invalidRequest({ userIdTooLong }, "Invalid request"),
-    401: unauthorized,
     403: forbidden(otherUsersServer),
     404: serverNotFound,
-    429: rateLimited,
-    500: internalError,
+    ...credentialedErrors,
   },
 };
 
@@ -407,13 +404,11 @@ const updateServer: ZodOpenApiOperationObject = {
   responses: {
     200: jsonResponse("The updated server", serverSchema, { updated: example("Updated", exampleServer) }),
     400: invalidRequest(bodyExamples),
-    401: unauthorized,
     403: forbidden(otherUsersServer),
     404: serverNotFound,
     409: nameConflict,
     413: payloadTooLarge,
-    429: rateLimited,
-    500: internalError,
+    ...credentialedErrors,
   },
 };
 
@@ -443,11 +438,9 @@ const deleteServer: ZodOpenApiOperationObject = {
       },
       "Invalid request",
     ),
-    401: unauthorized,
     403: forbidden(otherUsersServer),
     404: serverNotFound,
-    429: rateLimited,
-    500: internalError,
+    ...credentialedErrors,
   },
 };
 
@@ -472,12 +465,10 @@ const rotateServerToken: ZodOpenApiOperationObject = {
       rotated: example("Rotated", exampleServerWithToken),
     }),
     400: invalidRequest(bodyExamples),
-    401: unauthorized,
     403: forbidden(otherUsersServer),
     404: serverNotFound,
     413: payloadTooLarge,
-    429: rateLimited,
-    500: internalError,
+    ...credentialedErrors,
   },
 };
 
@@ -613,11 +604,9 @@ const createConnectorOp: ZodOpenApiOperationObject = {
       notJson: errorExample("The body is not JSON", "INVALID_REQUEST", "Request body is not valid JSON"),
       userIdTooLong,
     }),
-    401: unauthorized,
     403: forbidden(),
     413: payloadTooLarge,
-    429: rateLimited,
-    500: internalError,
+    ...credentialedErrors,
   },
 };
 
@@ -633,10 +622,8 @@ const listConnectorsOp: ZodOpenApiOperationObject = {
       list: example("One connector", exampleConnectorList),
     }),
     400: invalidRequest({ userIdTooLong }, "Invalid request"),
-    401: unauthorized,
     403: forbidden(),
-    429: rateLimited,
-    500: internalError,
+    ...credentialedErrors,
   },
 };
 
@@ -652,11 +639,9 @@ const getConnectorOp: ZodOpenApiOperationObject = {
       connector: example("A connector", exampleConnectorWithActions),
     }),
     400: invalidRequest({ userIdTooLong }, "Invalid request"),
-    401: unauthorized,
     403: forbidden(),
     404: connectorNotFound,
-    429: rateLimited,
-    500: internalError,
+    ...credentialedErrors,
   },
 };
 
@@ -672,11 +657,9 @@ const deleteConnectorOp: ZodOpenApiOperationObject = {
       deleted: example("Deleted", exampleConnectorDeleted),
     }),
     400: invalidRequest({ userIdTooLong }, "Invalid request"),
-    401: unauthorized,
     403: forbidden(),
     404: connectorNotFound,
-    429: rateLimited,
-    500: internalError,
+    ...credentialedErrors,
   },
 };
 
@@ -694,11 +677,9 @@ const refreshConnectorOp: ZodOpenApiOperationObject = {
       unreachable: example("The upstream did not answer", exampleBrokenConnector),
     }),
     400: invalidRequest({ userIdTooLong }, "Invalid request"),
-    401: unauthorized,
     403: forbidden(),
     404: connectorNotFound,
-    429: rateLimited,
-    500: internalError,
+    ...credentialedErrors,
   },
 };
 
@@ -717,11 +698,9 @@ const listCredentialsOp: ZodOpenApiOperationObject = {
       list: example("One credential", exampleCredentialList),
     }),
     400: invalidRequest({ userIdTooLong }, "Invalid request"),
-    401: unauthorized,
     403: forbidden(),
     404: connectorNotFound,
-    429: rateLimited,
-    500: internalError,
+    ...credentialedErrors,
   },
 };
 
@@ -750,12 +729,10 @@ const createCredentialOp: ZodOpenApiOperationObject = {
       notJson: errorExample("The body is not JSON", "INVALID_REQUEST", "Request body is not valid JSON"),
       userIdTooLong,
     }),
-    401: unauthorized,
     403: forbidden(),
     404: connectorNotFound,
     413: payloadTooLarge,
-    429: rateLimited,
-    500: internalError,
+    ...credentialedErrors,
   },
 };
 
@@ -782,10 +759,8 @@ const deleteCredentialOp: ZodOpenApiOperationObject = {
         userIdTooLong,
       },
     ),
-    401: unauthorized,
     403: forbidden(),
-    429: rateLimited,
-    500: internalError,
+    ...credentialedErrors,
   },
 };
 
@@ -872,6 +847,9 @@ const sessionUnauthorized: ZodOpenApiResponseObject = {
   }),
 };
 
+/** The same for the dashboard's session-only operations, whose 401 is about the session. */
+const sessionErrors = { 401: sessionUnauthorized, 429: rateLimited, 500: internalError } as const;
+
 const sessionForbidden = (examples: Examples = {}) =>
   jsonResponse(
     "Forbidden: not a dashboard session, a cross-origin change, or a user the session may not act as",
@@ -937,10 +915,8 @@ const listApiKeysOp: ZodOpenApiOperationObject = {
   responses: {
     200: jsonResponse("The account's API keys", apiKeyListSchema, { list: example("One key", exampleApiKeyList) }),
     400: sessionInvalid,
-    401: sessionUnauthorized,
     403: sessionForbidden(),
-    429: rateLimited,
-    500: internalError,
+    ...sessionErrors,
   },
 };
 
@@ -968,11 +944,9 @@ const createApiKeyOp: ZodOpenApiOperationObject = {
       }),
       notJson: errorExample("The body is not JSON", "INVALID_REQUEST", "Request body is not valid JSON"),
     }),
-    401: sessionUnauthorized,
     403: sessionForbidden(),
     413: payloadTooLarge,
-    429: rateLimited,
-    500: internalError,
+    ...sessionErrors,
   },
 };
 
@@ -987,13 +961,11 @@ const revokeApiKeyOp: ZodOpenApiOperationObject = {
   responses: {
     200: jsonResponse("The revoked key", apiKeySchema, { revoked: example("Revoked", exampleRevokedApiKey) }),
     400: sessionInvalid,
-    401: sessionUnauthorized,
     403: sessionForbidden(),
     404: jsonResponse("No such active API key in the account", notFoundErrorSchema, {
       notFound: errorExample("Unknown or already revoked", "NOT_FOUND", "API key not found or already revoked"),
     }),
-    429: rateLimited,
-    500: internalError,
+    ...sessionErrors,
   },
 };
 
@@ -1007,10 +979,8 @@ const listJwtKeysOp: ZodOpenApiOperationObject = {
   responses: {
     200: jsonResponse("The account's signing keys", jwtKeyListSchema, { list: example("One key", exampleJwtKeyList) }),
     400: sessionInvalid,
-    401: sessionUnauthorized,
     403: sessionForbidden(),
-    429: rateLimited,
-    500: internalError,
+    ...sessionErrors,
   },
 };
 
@@ -1026,10 +996,8 @@ const createJwtKeyOp: ZodOpenApiOperationObject = {
       created: example("Created", exampleCreatedJwtKey),
     }),
     400: sessionInvalid,
-    401: sessionUnauthorized,
     403: sessionForbidden(),
-    429: rateLimited,
-    500: internalError,
+    ...sessionErrors,
   },
 };
 
@@ -1045,13 +1013,11 @@ const revokeJwtKeyOp: ZodOpenApiOperationObject = {
       revoked: example("Revoked", exampleRevokedJwtKey),
     }),
     400: sessionInvalid,
-    401: sessionUnauthorized,
     403: sessionForbidden(),
     404: jsonResponse("No such active signing key in the account", notFoundErrorSchema, {
       notFound: errorExample("Unknown or already revoked", "NOT_FOUND", "Signing key not found or already revoked"),
     }),
-    429: rateLimited,
-    500: internalError,
+    ...sessionErrors,
   },
 };
 
@@ -1066,10 +1032,8 @@ const listMembersOp: ZodOpenApiOperationObject = {
       list: example("Owner and a member", exampleMemberList),
     }),
     400: sessionInvalid,
-    401: sessionUnauthorized,
     403: sessionForbidden(),
-    429: rateLimited,
-    500: internalError,
+    ...sessionErrors,
   },
 };
 
@@ -1092,14 +1056,12 @@ const addMemberOp: ZodOpenApiOperationObject = {
   responses: {
     201: jsonResponse("Member added", memberSchema, { added: example("Added", exampleMember) }),
     400: invalidRequest(signUpBodyExamples),
-    401: sessionUnauthorized,
     403: sessionForbidden({
       notOwner: errorExample("The signed-in user is a member", "FORBIDDEN", "Only the account owner can add members"),
     }),
     409: emailTaken,
     413: payloadTooLarge,
-    429: rateLimited,
-    500: internalError,
+    ...sessionErrors,
   },
 };
 
@@ -1119,10 +1081,8 @@ const listAuditEventsOp: ZodOpenApiOperationObject = {
       }),
       userIdTooLong,
     }),
-    401: sessionUnauthorized,
     403: sessionForbidden(),
-    429: rateLimited,
-    500: internalError,
+    ...sessionErrors,
   },
 };
 
