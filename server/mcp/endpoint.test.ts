@@ -3,9 +3,9 @@
 process.env.RATE_LIMIT_PER_MINUTE = "25";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import * as mcpRoute from "@/app/mcp/[serverId]/[[...token]]/route";
 import { db } from "@/server/db";
 import { createTenant } from "@/test/factories";
+import { mcpCall, rpc } from "@/test/mcp-route-client";
 import { bearer, call } from "@/test/route-client";
 import { startFixture, type Fixture } from "@/test/upstream-fixture";
 
@@ -30,32 +30,9 @@ afterAll(async () => {
   await fixture.close();
 });
 
-let rpcId = 0;
-
-async function mcp(
-  accessUrl: string,
-  method: string,
-  params: unknown = {},
-  headers: Record<string, string> = {},
-): Promise<{ status: number; headers: Headers; body: any }> {
-  const url = new URL(accessUrl);
-  const [, , serverId, token] = url.pathname.split("/");
-  const request = new Request(url, {
-    method: "POST",
-    headers: { accept: "application/json, text/event-stream", "content-type": "application/json", ...headers },
-    body: JSON.stringify({ jsonrpc: "2.0", id: ++rpcId, method, params }),
-  });
-  const response = await mcpRoute.POST(request, {
-    params: Promise.resolve({ serverId: serverId!, token: token ? [token] : undefined }),
-  });
-  const text = await response.text();
-  const data = text.split("\n").find((line) => line.startsWith("data: "));
-  return {
-    status: response.status,
-    headers: response.headers,
-    body: data ? JSON.parse(data.slice(6)) : text ? JSON.parse(text) : null,
-  };
-}
+/** One JSON-RPC request to an access URL, in-process (test/mcp-route-client.ts). */
+const mcp = (accessUrl: string, method: string, params: unknown = {}, headers: Record<string, string> = {}) =>
+  mcpCall("POST", accessUrl, { headers, body: rpc(method, params) });
 
 async function createServer(body: Record<string, unknown>) {
   const res = await call("POST", "/api/servers", { headers: bearer(key), body });
