@@ -1,4 +1,4 @@
-// POST /api/e2e — test-only seeding for the Playwright suite; answers 404 unless E2E_SEED_SECRET is set (docs/decisions/0004).
+// POST /api/e2e — test-only seeding for the Playwright suite; answers 404 unless E2E_SEED_SECRET is set (docs/decisions/0005).
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { apiRoute } from "@/server/api-route";
