@@ -23,7 +23,7 @@ import type { CreateServerInput, RotateTokenInput, UpdateServerInput } from "@/l
 
 export type ApiIssue = { path: string; message: string };
 
-/** An error answer of the API: its code (API.md section 4), message, HTTP status and details. */
+/** An error answer of the API: its code (docs/api.md section 4), message, HTTP status and details. */
 export class ApiClientError extends Error {
   constructor(
     readonly code: string,

@@ -1,4 +1,4 @@
-// The JSON the REST API answers (API.md), as the dashboard reads it.
+// The JSON the REST API answers (docs/api.md), as the dashboard reads it.
 import type { Restrictions } from "@/lib/schemas/server";
 
 export type Server = {

@@ -43,7 +43,7 @@ type HandlerArgs<P, Q, B, A extends AuthMode = "any"> = {
 
 /**
  * The one way a REST route is exported: authentication, then zod parsing of path params, query and
- * body, then the handler, with every failure mapped to the error envelope of API.md section 4.
+ * body, then the handler, with every failure mapped to the error envelope of docs/api.md section 4.
  * Handlers hold domain logic only.
  */
 export function apiRoute<

@@ -1,4 +1,4 @@
-// API.md section 5: a budget per credential, 429 RATE_LIMITED with Retry-After and RateLimit-* headers.
+// docs/api.md section 5: a budget per credential, 429 RATE_LIMITED with Retry-After and RateLimit-* headers.
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { ApiError } from "@/server/errors";
 import { RateLimiterMemory } from "rate-limiter-flexible";

@@ -1,5 +1,5 @@
 import "server-only";
-// Per-credential request limits (API.md section 5) with rate-limiter-flexible. The store follows the
+// Per-credential request limits (docs/api.md section 5) with rate-limiter-flexible. The store follows the
 // deployment: process memory on the embedded database (one process by construction), PostgreSQL when
 // DATABASE_URL points at one (every replica shares the `rate_limits` table), Redis when REDIS_URL is
 // set. If a shared store fails, an in-memory limiter with the same budget decides instead, so an
@@ -75,7 +75,7 @@ export type RateLimitDecision = {
 };
 
 /**
- * API.md section 5's sliding window, on rate-limiter-flexible's atomic counters (any of its stores): one
+ * docs/api.md section 5's sliding window, on rate-limiter-flexible's atomic counters (any of its stores): one
  * counter per key and clock-aligned window, and a request is served while
  *
  *   previous window's count × (share of the previous window still inside the last `window`) + this window's count

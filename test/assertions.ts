@@ -1,7 +1,7 @@
 import { expect } from "vitest";
 import type { ApiResponse } from "@/test/route-client";
 
-/** API.md section 4: exactly `{ error: { code, message, details? } }`, as JSON. */
+/** docs/api.md section 4: exactly `{ error: { code, message, details? } }`, as JSON. */
 export function expectError(res: ApiResponse, status: number, code: string) {
   expect(res.status, res.text).toBe(status);
   expect(res.headers.get("content-type")).toContain("application/json");

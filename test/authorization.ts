@@ -1,4 +1,4 @@
-// The shared half of the authorization matrix (API.md sections 2, 4 and 6): the credentials every matrix
+// The shared half of the authorization matrix (docs/api.md sections 2, 4 and 6): the credentials every matrix
 // file tries, the ones that must fail and the ones that must work, and the assertions that a refusal
 // changed nothing and leaked nothing. The matrix files are server/auth/authenticate.test.ts (the
 // /api/servers routes) and test/authorization/*.test.ts (connectors, account routes, the MCP endpoint).

@@ -100,7 +100,7 @@ const CONNECTORS_TAG = "Connectors";
 const CREDENTIALS_TAG = "Credentials";
 const ACCOUNT_TAG = "Account";
 const JSON_TYPE = "application/json";
-// Either credential works on every route (API.md section 2): listed as alternatives. The dashboard's session
+// Either credential works on every route (docs/api.md section 2): listed as alternatives. The dashboard's session
 // cookie works on these routes too (its changes only from this site's own pages).
 const security: Record<string, string[]>[] = [{ bearerAuth: [] }, { userTokenAuth: [] }, { sessionCookie: [] }];
 
@@ -257,7 +257,7 @@ const internalError: ZodOpenApiResponseObject = {
   }),
 };
 
-/** What every operation behind a credential may answer besides its own outcomes (API.md sections 2, 4, 5). */
+/** What every operation behind a credential may answer besides its own outcomes (docs/api.md sections 2, 4, 5). */
 const credentialedErrors = { 401: unauthorized, 429: rateLimited, 500: internalError } as const;
 
 const invalidRequest = (
@@ -316,7 +316,7 @@ const jsonBody = (schema: z.ZodType, examples: Examples, required = true) => ({
 });
 
 // ---------------------------------------------------------------------------------------------------
-// Operations (API.md sections 1 and 3).
+// Operations (docs/api.md sections 1 and 3).
 
 const createServer: ZodOpenApiOperationObject = {
   operationId: "create-server",
@@ -473,7 +473,7 @@ const rotateServerToken: ZodOpenApiOperationObject = {
 };
 
 // ---------------------------------------------------------------------------------------------------
-// Connectors and credentials (API.md section 6). No secret is ever in an answer, so none is in an example.
+// Connectors and credentials (docs/api.md section 6). No secret is ever in an answer, so none is in an example.
 
 const exampleConnector: Connector = {
   connectorId: "github-1a2b3c4d",

@@ -1,4 +1,4 @@
-// The OpenAPI document: the committed openapi.json is what the code generates, every operation of API.md
+// The OpenAPI document: the committed openapi.json is what the code generates, every operation of docs/api.md
 // is fully described, and every example in it is valid against its own schema.
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -23,7 +23,7 @@ const CONNECTORS = "Connectors";
 const CREDENTIALS = "Credentials";
 const CONNECTOR = "/api/connectors/{connectorId}";
 
-// API.md sections 1, 3 and 6: method, path, operationId, tag, and the statuses each one can answer.
+// docs/api.md sections 1, 3 and 6: method, path, operationId, tag, and the statuses each one can answer.
 const operations = [
   ["post", "/api/servers", "create-server", SERVERS, [201, 400, 401, 403, 409, 413, 429, 500]],
   ["get", "/api/servers", "list-servers", SERVERS, [200, 400, 401, 403, 429, 500]],
@@ -105,7 +105,7 @@ describe("openapi.json", () => {
     });
   });
 
-  it("has exactly the operations of API.md", () => {
+  it("has exactly the operations of docs/api.md", () => {
     const listed = Object.entries(document.paths as Json).flatMap(([p, item]) =>
       Object.keys(item as Json).map((method) => `${method} ${p}`),
     );

@@ -1,5 +1,5 @@
 // The seed operation, field by field: our delete-server must stay what Alloy's OpenAPI 3.0.1 document
-// (../shared/seed-delete-server.md, beside the clone in CI) says it is, so Alloy clients keep working.
+// (test/fixtures/seed-delete-server.md, a copy of Alloy's document) says it is, so Alloy clients keep working.
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -8,7 +8,7 @@ import { openApiJson } from "@/lib/openapi/document";
 
 type Json = Record<string, any>;
 
-const seedFile = path.resolve(import.meta.dirname, "../../..", "shared", "seed-delete-server.md");
+const seedFile = path.resolve(import.meta.dirname, "../../test/fixtures/seed-delete-server.md");
 const ours = JSON.parse(openApiJson()) as Json;
 
 let seed: Json;

@@ -1,4 +1,4 @@
-// What the connector and credential routes answer (API.md section 6). server/services/connectors.ts and
+// What the connector and credential routes answer (docs/api.md section 6). server/services/connectors.ts and
 // credentials.ts declare their return types from these schemas, so the OpenAPI document, which is generated
 // from them, cannot drift from the answers without a type error; the contract tests then check every answer
 // of the test suites against it. `id` names the schema's component in the document. Secrets (header and

@@ -1,4 +1,4 @@
-// Connector and credential resources (API.md section 6), shared by the route handlers and the dashboard.
+// Connector and credential resources (docs/api.md section 6), shared by the route handlers and the dashboard.
 import { z } from "zod";
 import { MAX_ARRAY_ITEMS, MAX_TEXT_LENGTH, serverNameSchema } from "@/lib/schemas/server";
 

@@ -1,4 +1,4 @@
-// The error envelope of every REST route (API.md section 4). The codes live here, not in server/, so the
+// The error envelope of every REST route (docs/api.md section 4). The codes live here, not in server/, so the
 // OpenAPI document and ApiError share one list; ApiError's toJSON() is type-checked against these schemas.
 import { z } from "zod";
 

@@ -1,4 +1,4 @@
-// What the server routes answer (API.md sections 1 and 3). server/services/servers.ts declares its return
+// What the server routes answer (docs/api.md sections 1 and 3). server/services/servers.ts declares its return
 // types from these schemas, so the OpenAPI document, which is generated from them, cannot drift from the
 // answers without a type error; the contract tests then check every answer of the test suites against it.
 // `id` names the schema's component in the document.

@@ -1,4 +1,4 @@
-// The server resource's validation rules (API.md section 3), shared by the route handlers and the
+// The server resource's validation rules (docs/api.md section 3), shared by the route handlers and the
 // dashboard's forms so both reject exactly the same input. The `.meta()` descriptions and examples go into
 // the OpenAPI document (lib/openapi/document.ts), which is generated from these very schema objects.
 import { z } from "zod";
@@ -173,7 +173,7 @@ export type UpdateServerInput = z.infer<typeof updateServerSchema>;
 export type RotateTokenInput = z.infer<typeof rotateTokenSchema>;
 export type ListServersQuery = z.infer<typeof listServersQuerySchema>;
 
-/** API.md: the name lower-cased, runs outside [a-z0-9] become "-", at most 40 characters, then 8 hex digits. */
+/** docs/api.md: the name lower-cased, runs outside [a-z0-9] become "-", at most 40 characters, then 8 hex digits. */
 export function serverIdSlug(name: string): string {
   const slug = name
     .toLowerCase()

@@ -1,4 +1,4 @@
-// The authorization matrix of API.md section 2 (and the 401/403/404 rules of sections 1 and 4) over the
+// The authorization matrix of docs/api.md section 2 (and the 401/403/404 rules of sections 1 and 4) over the
 // /api/servers routes, through the real route handlers and database: every credential that must fail,
 // fails the same way on every route and changes nothing; every credential that must work, works on
 // every route and acts as the right end user. The credentials and assertions are shared with the other

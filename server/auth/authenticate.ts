@@ -37,7 +37,7 @@ function bearerToken(authorization: string): string {
 const looksLikeJwt = (token: string) => /^[\w-]+\.[\w-]+\.[\w-]+$/.test(token);
 
 /**
- * Authenticates a request by API.md section 2: `Authorization: Bearer <API key | JWT>`, or
+ * Authenticates a request by docs/api.md section 2: `Authorization: Bearer <API key | JWT>`, or
  * `x-alloy-user-token: <JWT>` when there is no Authorization header; `x-alloy-userid` then selects
  * the end user where the credential allows it. Without either, the dashboard's session cookie: it acts
  * as the signed-in user (whose id is also the end-user id of the owner's default API key), and a

@@ -1,5 +1,5 @@
 import "server-only";
-// The MCP endpoint (API.md section 6): authentication and the checks that come before the protocol
+// The MCP endpoint (docs/api.md section 6): authentication and the checks that come before the protocol
 // answer with the REST error envelope; then the SDK's Streamable HTTP transport speaks MCP. A request
 // with Mcp-Session-Id goes to its session's transport; an initialize without one opens a session; any
 // other POST without one is served statelessly (a fresh transport and server for that request alone),
@@ -40,7 +40,7 @@ type Access = {
 
 const forbidden = (message: string) => new ApiError("FORBIDDEN", message);
 
-/** Who is calling and on which server, by API.md section 6; throws the envelope's errors. */
+/** Who is calling and on which server, by docs/api.md section 6; throws the envelope's errors. */
 async function resolveAccess(request: Request, serverId: string, token: string | undefined): Promise<Access> {
   let server: McpServerInfo;
   let userId: string;

@@ -1,4 +1,4 @@
-// The server's restrictions (API.md section 3) as one decision function, used alike by tools/list and
+// The server's restrictions (docs/api.md section 3) as one decision function, used alike by tools/list and
 // tools/call so that what is not listed cannot be called. Pure: unit-tested without a database.
 import type { Restrictions } from "@/lib/schemas/server";
 

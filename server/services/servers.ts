@@ -154,7 +154,7 @@ const ownerScope = (principal: Principal) => ({
 
 /**
  * Loads a server of the caller's account for a change, or fails: missing (or another account's) is
- * 404, another end user's server of the same account is 403 (API.md section 1).
+ * 404, another end user's server of the same account is 403 (docs/api.md section 1).
  */
 async function findOwned(tx: Tx, principal: Principal, serverId: string) {
   const server = await tx.mcpServer.findFirst({ where: inAccount(principal, serverId), include: serverInclude });

@@ -1,4 +1,4 @@
-// The authorization matrix over the connector and credential routes (API.md sections 2, 4 and 6): every
+// The authorization matrix over the connector and credential routes (docs/api.md sections 2, 4 and 6): every
 // route × every credential kind of test/authorization.ts. Connectors belong to an account: any end user of
 // the account may use them, and another account's connector answers exactly like a missing one (404
 // CONNECTOR_NOT_FOUND). Credentials belong to one end user of an account: another end user's credential,

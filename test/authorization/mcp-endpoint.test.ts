@@ -1,4 +1,4 @@
-// The authorization matrix over the MCP endpoint (API.md sections 2 and 6), driven in-process through the
+// The authorization matrix over the MCP endpoint (docs/api.md sections 2 and 6), driven in-process through the
 // route handler with real Requests: POST (initialize, and a session-less tools/list), GET (a session's
 // event stream) and DELETE (end a session) on the token URL /mcp/{serverId}/{accessToken} and on the API
 // URL /mcp/{serverId} × every credential kind. A refusal answers with the REST error envelope, names

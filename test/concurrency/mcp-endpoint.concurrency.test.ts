@@ -1,4 +1,4 @@
-// A server deleted while AI assistants are using it (issue #4 point 4, API.md sections 3 and 6): DELETE
+// A server deleted while AI assistants are using it (issue #4 point 4, docs/api.md sections 3 and 6): DELETE
 // /api/servers/{id} races tool calls in open sessions, stateless tool calls, new sessions, listings by the
 // API URL, SSE streams and session ends, through the real route handlers, upstream and database. On
 // PostgreSQL the requests really run in parallel; on PGlite one transaction at a time, interleaved.

@@ -1,4 +1,4 @@
-// Concurrent requests against the REST API (API.md sections 1 and 3), through the real route handlers and
+// Concurrent requests against the REST API (docs/api.md sections 1 and 3), through the real route handlers and
 // database. On PGlite the adapter runs one transaction at a time; on PostgreSQL (DATABASE_URL set) they
 // really run in parallel on the connection pool, so these races exercise row locks, unique constraints
 // and the cascade. Properties: no 5xx ever, the documented status for every loser (404 for a server that

@@ -1,4 +1,4 @@
-// Property-based fuzzing of the dashboard's session-only routes and of sign-up (API.md sections 2 and 4;
+// Property-based fuzzing of the dashboard's session-only routes and of sign-up (docs/api.md sections 2 and 4;
 // their operations under the Account tag of the OpenAPI document): GET|POST /api/api-keys, DELETE
 // /api/api-keys/{id}, GET|POST /api/jwt-keys, DELETE /api/jwt-keys/{id}, GET|POST /api/members, GET
 // /api/audit (query strings) and POST /api/signup (no credential), through the real route handlers and
@@ -307,7 +307,7 @@ const auditQueryArb = fc.oneof(
 );
 
 // ---------------------------------------------------------------------------------------------------
-// The oracle, from API.md and the Account operations of the OpenAPI document.
+// The oracle, from docs/api.md and the Account operations of the OpenAPI document.
 
 const EMAIL = /^(?:[A-Za-z0-9_'+-]+\.)*[A-Za-z0-9_'+-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9-]*\.)+[A-Za-z]{2,}$/;
 const emailVerdict = (v: unknown): fz.Verdict =>

@@ -1,4 +1,4 @@
-// Property-based fuzzing of the connector and credential routes (API.md sections 2, 4 and 6; their
+// Property-based fuzzing of the connector and credential routes (docs/api.md sections 2, 4 and 6; their
 // operations in the OpenAPI document): GET|POST /api/connectors, GET|DELETE /api/connectors/{connectorId},
 // POST …/refresh, GET|POST …/credentials and DELETE …/credentials/{credentialId}, through the real route
 // handlers and database. Each request gets the statuses the contract allows from an oracle written from
@@ -425,7 +425,7 @@ const withPlaceholders = (text: string) =>
     .replaceAll(SCRIPT, JSON.stringify(stdioScript).slice(1, -1));
 
 // ---------------------------------------------------------------------------------------------------
-// The oracle, from API.md and the operations of the OpenAPI document. "ambiguous": the documents are silent.
+// The oracle, from docs/api.md and the operations of the OpenAPI document. "ambiguous": the documents are silent.
 
 const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,100}$/;

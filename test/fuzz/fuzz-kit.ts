@@ -1,7 +1,7 @@
 // The shared machinery of the property-based fuzz suites (test/fuzz/*.fuzz.test.ts): the seed, request
-// counting, the watch on unhandled errors and on the rows of every table, the credentials of API.md
+// counting, the watch on unhandled errors and on the rows of every table, the credentials of docs/api.md
 // section 2 with their oracle, and the generators of strings, query strings, ids and JSON bodies that
-// every route's fuzzing starts from. Each suite adds its own routes' oracle (written from API.md and the
+// every route's fuzzing starts from. Each suite adds its own routes' oracle (written from docs/api.md and the
 // OpenAPI document, never from the product's schemas) on top.
 import fc from "fast-check";
 import { afterAll, beforeAll, expect, it, vi, type MockInstance } from "vitest";
@@ -271,7 +271,7 @@ export function checkNoPollution(where: string) {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Credentials of every kind (API.md section 2) in two accounts, and who each valid one acts as.
+// Credentials of every kind (docs/api.md section 2) in two accounts, and who each valid one acts as.
 
 export type Principal = { accountId: string; userId: string; canActAsAnyUser: boolean; kind: "api_key" | "jwt" };
 
@@ -421,7 +421,7 @@ export const INVALID_CREDENTIALS = [
   "garbageAuthzValidUserToken",
   "emptyAuthz",
 ] as const;
-// Forms API.md does not settle: a lower-case scheme, extra blanks, or two credentials at once.
+// Forms docs/api.md does not settle: a lower-case scheme, extra blanks, or two credentials at once.
 export const AMBIGUOUS_CREDENTIALS = [
   "lowerBearer",
   "doubleSpace",
@@ -651,7 +651,7 @@ export const rawIdArb = fc
 // --- bodies
 
 const namePool = ["alpha", "Alpha", "ALPHA", "beta", "Gamma Ray", "delta-1", "eps_2", "日本語", "Ünïcode Ñame", "x"];
-/** Names valid by API.md section 3 (servers, and connectors by the same rule). */
+/** Names valid by docs/api.md section 3 (servers, and connectors by the same rule). */
 export const validNameArb = fc.oneof(
   fc.constantFrom(...namePool),
   fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9 _-]{0,20}[A-Za-z0-9]$/),
@@ -951,7 +951,7 @@ export function integerParamVerdict(value: string, min: number, max: number): Ve
   if (/^(0|[1-9]\d*)$/.test(value)) {
     const n = Number(value);
     if (n >= min && n <= max) return "valid";
-    return n > Number.MAX_SAFE_INTEGER && min === 0 ? "ambiguous" : "invalid"; // no maximum offset in API.md
+    return n > Number.MAX_SAFE_INTEGER && min === 0 ? "ambiguous" : "invalid"; // no maximum offset in docs/api.md
   }
   // "05", "5.0", "1e2", " 5", "", "0x10": numbers, but not the canonical form.
   const n = Number(value);
@@ -960,7 +960,7 @@ export function integerParamVerdict(value: string, min: number, max: number): Ve
 
 export type AuthOutcome = { principal?: Principal; statuses: Set<number>; also401: boolean; userIdTooLong?: boolean };
 
-/** API.md section 2, on the headers as the server sees them. */
+/** docs/api.md section 2, on the headers as the server sees them. */
 export function authOutcome(fx: CredentialFixtures, headers: Headers): AuthOutcome {
   const validTokens = fx.principals;
   const authorization = headers.get("authorization");
@@ -1009,7 +1009,7 @@ export const CODE_STATUSES: Record<string, number[]> = {
   INTERNAL_ERROR: [500],
 };
 
-/** API.md section 4: exactly `{ error: { code, message, details? } }` as JSON, the code matching the status. */
+/** docs/api.md section 4: exactly `{ error: { code, message, details? } }` as JSON, the code matching the status. */
 export function checkErrorEnvelope(
   res: { status: number; headers: Headers; body: any },
   ctx: string,
@@ -1056,7 +1056,7 @@ export async function sendChecked(
   return { res, where, ended };
 }
 
-/** A body over 10 MB is 413 INVALID_REQUEST on every route that reads one (API.md section 3), and changes nothing. */
+/** A body over 10 MB is 413 INVALID_REQUEST on every route that reads one (docs/api.md section 3), and changes nothing. */
 export async function checkTooLarge(
   tally: Tally,
   body: Record<string, unknown>,

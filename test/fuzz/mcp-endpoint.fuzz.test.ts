@@ -1,4 +1,4 @@
-// Property-based fuzzing of the MCP endpoint (API.md section 6): POST|GET|DELETE /mcp/{serverId}/{accessToken}
+// Property-based fuzzing of the MCP endpoint (docs/api.md section 6): POST|GET|DELETE /mcp/{serverId}/{accessToken}
 // and /mcp/{serverId}, driven in-process through the route handler with real Web Requests. Fuzzed: the path
 // (server ids and tokens of every shape), the headers (Accept, Content-Type, Origin, Mcp-Session-Id,
 // Mcp-Protocol-Version, x-alloy-userid, x-alloy-user-token and the section 2 credentials) and the bodies
@@ -6,7 +6,7 @@
 // tools/call with arbitrary names and arguments for the eight *_alloy tools and the per-action tools of a
 // real upstream, test/upstream-fixture.ts).
 //
-// The oracle, from API.md: a request is refused before the protocol (wrong Origin, an Accept without both
+// The oracle, from docs/api.md: a request is refused before the protocol (wrong Origin, an Accept without both
 // media types, a bad token or credential, a server that is not the caller's, a private server's other
 // users, the users restriction) with the REST error envelope; past that, the MCP transport answers.
 //
@@ -222,7 +222,7 @@ async function pruneSessions() {
 // ---------------------------------------------------------------------------------------------------
 // Generators: the path, the headers, the JSON-RPC messages.
 
-/** API.md section 6: Alloy's tool names. */
+/** docs/api.md section 6: Alloy's tool names. */
 const ALLOY_TOOLS = (
   "list_connectors get_connector_resources get_action_details execute_action get_credentials " +
   "get_credential_metadata create_credential discover_action_path"
@@ -639,7 +639,7 @@ function expectation(
   } else {
     const auth = fz.authOutcome(fx, headers);
     if (auth.also401) open.add(401);
-    // An id that cannot be a server's (API.md section 3's format) may be "not found" before credentials count.
+    // An id that cannot be a server's (docs/api.md section 3's format) may be "not found" before credentials count.
     if (!/^[a-z0-9-]{1,40}-[0-9a-f]{8}$/.test(serverId)) open.add(404);
     if (!auth.principal) auth.statuses.forEach((s) => refusals.add(s));
     else if (!server || server.accountId !== auth.principal.accountId) refusals.add(404);

@@ -1,7 +1,7 @@
-// Property-based fuzzing of every REST route of API.md sections 1–5 with fast-check, through the real
+// Property-based fuzzing of every REST route of docs/api.md sections 1–5 with fast-check, through the real
 // route handlers and database (test/route-client.ts). Each generated request gets an expectation from an
-// oracle written from API.md alone (never from the product's schemas): the set of statuses the contract
-// allows. Where API.md is silent (e.g. "characters" as code points or UTF-16 units, a NUL inside a
+// oracle written from docs/api.md alone (never from the product's schemas): the set of statuses the contract
+// allows. Where docs/api.md is silent (e.g. "characters" as code points or UTF-16 units, a NUL inside a
 // string PostgreSQL cannot store, "?limit=05"), the oracle allows both readings; it never allows a 5xx.
 //
 // Properties, for every request: no 5xx; the status is one the contract allows; every non-2xx body is
@@ -302,7 +302,7 @@ const deleteBodyArb = fc.oneof(
 );
 
 // ---------------------------------------------------------------------------------------------------
-// The oracle: what API.md allows for a request. "ambiguous" marks what the contract leaves open.
+// The oracle: what docs/api.md allows for a request. "ambiguous" marks what the contract leaves open.
 
 const LISTS = {
   connectors: ["allowedIds", "blockedIds"],
@@ -324,7 +324,7 @@ function restrictionsVerdict(v: unknown): Verdict {
         if (!Array.isArray(value) || value.length > 1_000) return "invalid";
         for (const item of value) {
           if (typeof item !== "string") return "invalid";
-          // API.md bounds neither the length nor the emptiness of one value.
+          // docs/api.md bounds neither the length nor the emptiness of one value.
           verdicts.push(item === "" || item.length > 10_000 || !storable(item) ? "ambiguous" : "valid");
         }
       } else {
@@ -343,7 +343,7 @@ const graceVerdict = (v: unknown): Verdict =>
     ? "invalid"
     : Number.isInteger(v)
       ? "valid"
-      : "ambiguous"; // API.md says 0–86400, not "integer"
+      : "ambiguous"; // docs/api.md says 0–86400, not "integer"
 
 const SERVER_FIELDS: Record<string, FieldRule> = {
   name: nameVerdict,
@@ -377,7 +377,7 @@ function queryOutcome(kind: "list" | "delete", params: URLSearchParams): QueryOu
   if (kind === "list") {
     judge("limit", (v) => integerParamVerdict(v, 1, 1_000));
     judge("offset", (v) => integerParamVerdict(v, 0, Number.MAX_SAFE_INTEGER));
-    judge("q", (v) => (v.length <= 100 && storable(v) ? "valid" : "ambiguous")); // API.md bounds no q
+    judge("q", (v) => (v.length <= 100 && storable(v) ? "valid" : "ambiguous")); // docs/api.md bounds no q
     out.limit = params.has("limit") ? Number(params.get("limit")) : 50;
     out.offset = params.has("offset") ? Number(params.get("offset")) : 0;
     out.q = params.get("q") ?? undefined;
@@ -434,7 +434,7 @@ const SERVER_KEYS = [
   "updatedAt",
 ];
 
-/** API.md section 3: the serverId derives from the name (with or without the leading/trailing "-"). */
+/** docs/api.md section 3: the serverId derives from the name (with or without the leading/trailing "-"). */
 function slugCandidates(name: string): string[] {
   const runs = name.toLowerCase().replace(/[^a-z0-9]+/g, "-");
   const literal = runs.slice(0, 40) || "server";
@@ -575,7 +575,7 @@ async function fuzzRequest(route: Route, spec: Spec) {
     `body: ${bodyText === undefined ? "(none)" : clip(JSON.stringify(bodyText), 600)}`,
   ].join("\n");
 
-  // 2. What API.md allows.
+  // 2. What docs/api.md allows.
   const allowed = new Set(auth.statuses);
   let body: BodyOutcome | undefined;
   let query: QueryOutcome | undefined;

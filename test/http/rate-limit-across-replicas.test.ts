@@ -1,4 +1,4 @@
-// API.md section 5: with several replicas the limit holds across all of them (shared store).
+// docs/api.md section 5: with several replicas the limit holds across all of them (shared store).
 // Two production servers on one PostgreSQL database, one API key, 150 requests spread over both.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { closeDb } from "@/server/db";

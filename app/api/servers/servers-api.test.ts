@@ -1,4 +1,4 @@
-// The server management endpoints of API.md section 3, through the real route handlers and database.
+// The server management endpoints of docs/api.md section 3, through the real route handlers and database.
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/server/db";
 import { sha256 } from "@/server/secrets";
@@ -73,7 +73,7 @@ describe("POST /api/servers", () => {
     expect(Math.round(days)).toBe(90);
   });
 
-  it("derives the serverId from the name as API.md specifies", async () => {
+  it("derives the serverId from the name as docs/api.md specifies", async () => {
     const cases: [string, RegExp][] = [
       ["My  Server__v2", /^my-server-v2-[0-9a-f]{8}$/],
       ["Ünïcode Ñame", /^n-code-ame-[0-9a-f]{8}$/],

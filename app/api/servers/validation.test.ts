@@ -1,4 +1,4 @@
-// Input validation of the server routes (API.md sections 3 and 4): every bad input is a 4xx with the
+// Input validation of the server routes (docs/api.md sections 3 and 4): every bad input is a 4xx with the
 // error envelope, names the offending field, and changes nothing; the limits themselves are accepted.
 import { randomBytes } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
