@@ -3,16 +3,30 @@
 // Playwright's own browser otherwise. Nothing is downloaded at run time.
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
 
 // Chosen once in the main process; workers inherit them through the environment.
 process.env.E2E_PORT ??= String(20_000 + Math.floor(Math.random() * 20_000));
 process.env.E2E_SEED_SECRET ??= randomBytes(24).toString("hex");
 const baseURL = `http://127.0.0.1:${process.env.E2E_PORT}`;
-// A second server, with its own throwaway database, where the operator allows stdio connectors
-// (CONNECTORS_ALLOW_STDIO=true): the connector specs that need it set `baseURL` to it.
+// A second server, with its own throwaway database, whose operator lists one stdio command
+// (CONNECTORS_STDIO_COMMANDS: "memory", server-memory writing to E2E_MEMORY_FILE): the connector specs
+// that need it set `baseURL` to it.
 process.env.E2E_STDIO_PORT ??= String(Number(process.env.E2E_PORT) + 1);
 process.env.E2E_STDIO_BASE_URL = `http://127.0.0.1:${process.env.E2E_STDIO_PORT}`;
+process.env.E2E_MEMORY_FILE ??= path.join(
+  os.tmpdir(),
+  `switchboard-e2e-memory-${randomBytes(4).toString("hex")}.jsonl`,
+);
+const stdioCommands = JSON.stringify({
+  memory: {
+    command: process.execPath,
+    args: [path.resolve("node_modules/@modelcontextprotocol/server-memory/dist/index.js")],
+    env: { MEMORY_FILE_PATH: process.env.E2E_MEMORY_FILE },
+  },
+});
 
 const systemChromium = "/usr/bin/chromium";
 
@@ -65,6 +79,6 @@ export default defineConfig({
   ],
   webServer: [
     e2eServer(process.env.E2E_PORT),
-    e2eServer(process.env.E2E_STDIO_PORT, { CONNECTORS_ALLOW_STDIO: "true" }),
+    e2eServer(process.env.E2E_STDIO_PORT, { CONNECTORS_STDIO_COMMANDS: stdioCommands }),
   ],
 });

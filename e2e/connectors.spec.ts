@@ -1,9 +1,7 @@
 // The connectors page against real upstream MCP servers started by the test (server-everything, and the
 // SDK fixture of the vitest suites whose tool list a test can change or which it can stop): add through
 // the form, discovery and health, refresh, delete behind the dialog with optimistic removal and rollback.
-import { randomBytes } from "node:crypto";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import type { Locator, Page } from "@playwright/test";
 import { startEverything, startFixture } from "../test/upstream-fixture";
@@ -33,8 +31,8 @@ test("the empty list explains connectors and leads to the add form", async ({ si
   await page.getByRole("link", { name: "Add connector" }).click();
   await expect(page).toHaveURL(/\/connectors\/new$/);
   await expect(page.getByRole("heading", { name: "Add connector" })).toBeVisible();
-  // The e2e server does not set CONNECTORS_ALLOW_STDIO: the form offers HTTP only and says why.
-  await expect(page.getByTestId("stdio-disabled")).toContainText("CONNECTORS_ALLOW_STDIO=true");
+  // The e2e server lists no stdio command (CONNECTORS_STDIO_COMMANDS): the form offers HTTP only and says why.
+  await expect(page.getByTestId("stdio-disabled")).toContainText("CONNECTORS_STDIO_COMMANDS");
   await expect(page.getByLabel("Command", { exact: true })).toHaveCount(0);
 });
 
@@ -398,42 +396,39 @@ test.describe("a connector that does not exist", () => {
   });
 });
 
-test.describe("stdio connectors, on the server where the operator allows them", () => {
-  // playwright.config.ts starts that second server with CONNECTORS_ALLOW_STDIO=true.
+test.describe("stdio connectors, on the server whose operator lists a command", () => {
+  // playwright.config.ts starts that second server with CONNECTORS_STDIO_COMMANDS naming "memory"
+  // (server-memory, its file in E2E_MEMORY_FILE).
   test.use({ baseURL: process.env.E2E_STDIO_BASE_URL });
 
-  test("add one through the form: command, argument and environment rows; only the variable's name comes back", async ({
+  test("add one through the form by the command's name; neither its command line nor its environment comes back", async ({
     signedIn: page,
     account,
     request,
   }) => {
     const serverMemory = path.resolve("node_modules/@modelcontextprotocol/server-memory/dist/index.js");
-    const memoryFile = path.join(os.tmpdir(), `switchboard-e2e-memory-${randomBytes(4).toString("hex")}.jsonl`);
+    const memoryFile = process.env.E2E_MEMORY_FILE!;
     try {
       await page.goto("/connectors/new");
       await expect(page.getByTestId("stdio-disabled")).toHaveCount(0);
       await page.getByLabel("Name", { exact: true }).fill("Memory");
       await page.getByLabel(/^stdio/).check();
       await expect(page.getByLabel("URL", { exact: true })).toHaveCount(0);
+      // No command line can be typed: only a name of the operator's list can be chosen.
+      await expect(page.getByRole("button", { name: "Add argument" })).toHaveCount(0);
       await page.getByRole("button", { name: "Add connector" }).click();
       await expect(page.getByLabel("Command", { exact: true })).toHaveAttribute("aria-invalid", "true");
-      await expect(page.getByText("Required")).toBeVisible();
+      await expect(page.getByText("Must be the name of a command of the operator's list")).toBeVisible();
 
-      await page.getByLabel("Command", { exact: true }).fill(process.execPath);
-      await page.getByRole("button", { name: "Add argument" }).click();
-      await page.getByLabel("Argument 1", { exact: true }).fill(serverMemory);
-      await page.getByRole("button", { name: "Add variable" }).click();
-      await page.getByLabel("Variable 1 name").fill("MEMORY_FILE_PATH");
-      await expect(page.getByLabel("Variable 1 value")).toHaveAttribute("type", "password");
-      await page.getByLabel("Variable 1 value").fill(memoryFile);
+      await page.getByLabel("Command", { exact: true }).selectOption("memory");
       await page.getByRole("button", { name: "Add connector" }).click();
 
       await expect(page).toHaveURL(/\/connectors\/memory-[0-9a-f]{8}$/);
       await expect(page.getByText(/Added “Memory”: \d+ actions discovered/)).toBeVisible();
       const actions = page.getByRole("table", { name: "Actions" });
       await expect(actions.getByText("create_entities", { exact: true })).toBeVisible();
-      await expect(page.getByText("MEMORY_FILE_PATH")).toBeVisible();
       await expect(page.locator("body")).not.toContainText(memoryFile);
+      await expect(page.locator("body")).not.toContainText(serverMemory);
 
       await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Connectors" }).click();
       const row = page.getByRole("row", { name: /Memory/ });
@@ -442,6 +437,7 @@ test.describe("stdio connectors, on the server where the operator allows them", 
       const listed = await listConnectorsByApi(request, account);
       expect(listed.connectors.map((c) => c.name)).toEqual(["Memory"]);
       expect(JSON.stringify(listed)).not.toContain(memoryFile);
+      expect(JSON.stringify(listed)).not.toContain(serverMemory);
     } finally {
       fs.rmSync(memoryFile, { force: true });
     }

@@ -70,6 +70,8 @@ const child = spawn(
       // Every spec signs in and calls the API many times from one address.
       RATE_LIMIT_PER_MINUTE: "1000000",
       SIGNIN_RATE_LIMIT_PER_MINUTE: "10000",
+      // The specs' upstreams listen on loopback, which connectors may not reach by default (issue #12).
+      CONNECTOR_ALLOWED_HOSTS: process.env.CONNECTOR_ALLOWED_HOSTS ?? "127.0.0.0/8,::1",
       LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? "silent",
     },
   },

@@ -71,7 +71,16 @@ export async function startApp(extraEnv: Record<string, string> = {}): Promise<R
     [path.join(root, "node_modules/next/dist/bin/next"), "start", "--port", String(port)],
     {
       cwd: root,
-      env: { ...process.env, ...databaseEnv(), PUBLIC_BASE_URL: baseUrl, LOG_LEVEL: "info", ...extraEnv },
+      // CONNECTOR_ALLOWED_HOSTS: the tests' upstreams listen on loopback, refused by default (issue #12);
+      // vitest.config.ts sets it for the whole run, and it is named here so a child never depends on that.
+      env: {
+        ...process.env,
+        ...databaseEnv(),
+        PUBLIC_BASE_URL: baseUrl,
+        LOG_LEVEL: "info",
+        CONNECTOR_ALLOWED_HOSTS: process.env.CONNECTOR_ALLOWED_HOSTS ?? "127.0.0.0/8,::1",
+        ...extraEnv,
+      },
       stdio: ["ignore", "pipe", "pipe"],
     },
   );

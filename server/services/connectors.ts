@@ -31,6 +31,7 @@ type ActionRow = Prisma.ConnectorActionGetPayload<object>;
 
 /** The URL with its userinfo and every query value (and any fragment) masked: they often carry secrets. */
 export function maskUrl(url: string): string {
+  if (!/[@?#]/.test(url)) return url;
   let parsed: URL;
   try {
     parsed = new URL(url);

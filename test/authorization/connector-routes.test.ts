@@ -1,7 +1,9 @@
 // The authorization matrix over the connector and credential routes (docs/api.md sections 2, 4 and 6): every
 // route × every credential kind of test/authorization.ts. Connectors belong to an account: any end user of
-// the account may use them, and another account's connector answers exactly like a missing one (404
-// CONNECTOR_NOT_FOUND). Credentials belong to one end user of an account: another end user's credential,
+// the account may list and read them (ids, names, transport, health) and use them, but only the account
+// owner (the owner's session, or a key of the owner not acting as another end user) may create, refresh
+// or delete them or see how they are reached (issue #12); another account's connector answers exactly
+// like a missing one (404 CONNECTOR_NOT_FOUND). Credentials belong to one end user of an account: another end user's credential,
 // in this account or another, answers exactly like a missing one (400 CREDENTIAL_NOT_FOUND, the code the
 // MCP tools use for the same case), and lists show the caller's own credentials only.
 import { randomBytes } from "node:crypto";
@@ -19,6 +21,7 @@ import {
   unique,
   useCredentials,
   WORKING,
+  WORKING_SESSION,
   sendRoute,
   type Headers,
   type RestRoute,
@@ -92,6 +95,15 @@ const ROUTES: Route[] = [
   },
 ];
 const CONNECTOR_ROUTES = ROUTES.filter((route) => route.scope === "connector");
+const OWNER_ONLY = new Set([
+  "POST /api/connectors",
+  "DELETE /api/connectors/{id}",
+  "POST /api/connectors/{id}/refresh",
+]);
+const OWNER_ONLY_ROUTES = ROUTES.filter((route) => OWNER_ONLY.has(route.label));
+const OWNER_ONLY_MESSAGE = "Only the account owner may add, refresh or delete connectors";
+/** The fields only the account owner's answers carry. */
+const OWNER_FIELDS = ["url", "headerNames", "stdioCommand", "credentialHeader"];
 const CREDENTIAL_ROUTE = ROUTES.find((route) => route.scope === "credential")!;
 
 // ---- fixtures -----------------------------------------------------------------------------------------
@@ -299,10 +311,61 @@ describe("another end user's credential of the same account is reported exactly 
 
 // ---- credentials that must work ---------------------------------------------------------------------------
 
+// ---- connector management is the account owner's ----------------------------------------------------------
+
+/**
+ * The working credentials that act as the account owner: not a JWT, and the owner's own user id (named
+ * here, since the rows are made before the fixtures exist; the working rows check the list is right).
+ */
+const OWNER_CREDENTIALS = new Set([
+  "an API key",
+  'an API key with a lower-case "bearer"',
+  "a plain key sending its own user id as x-alloy-userid",
+  ...WORKING_SESSION.map((credential) => credential.credential),
+]);
+const actsAsOwner = (credential: { credential: string }) => OWNER_CREDENTIALS.has(credential.credential);
+
+const NOT_OWNER: { credential: string; headers: () => Headers | Promise<Headers> }[] = [
+  ...WORKING.filter((credential) => !actsAsOwner(credential)).map((credential) => ({
+    credential: credential.credential,
+    headers: async () => credential.headers(),
+  })),
+  { credential: "a member's session cookie", headers: () => browser(c.memberCookie) },
+];
+
+describe("403 FORBIDDEN: creating, refreshing and deleting connectors is the account owner's", () => {
+  it.each(routeRows(NOT_OWNER, OWNER_ONLY_ROUTES))("%s", async (_, { route, headers }) => {
+    const sent = await headers();
+    await refused(route, sent, { status: 403, code: "FORBIDDEN", message: OWNER_ONLY_MESSAGE });
+  });
+
+  it.each(titled(NOT_OWNER, (row) => `GET /api/connectors and GET /api/connectors/{id} with ${row.credential}`))(
+    "%s: ids, names, transport and health only",
+    async (_, { headers }) => {
+      const sent = await headers();
+      const list = await call("GET", "/api/connectors", { headers: sent });
+      expect(list.status, list.text).toBe(200);
+      const one = await call("GET", `/api/connectors/${alices.connectorId}`, { headers: sent });
+      expect(one.status, one.text).toBe(200);
+      for (const connector of [...list.body.connectors, one.body]) {
+        for (const field of OWNER_FIELDS) expect(connector).not.toHaveProperty(field);
+        expect(connector).toMatchObject({ connectorId: expect.any(String), name: expect.any(String) });
+      }
+      expect(list.text).not.toContain("127.0.0.1");
+    },
+  );
+});
+
 describe("working credentials", () => {
-  it.each(routeRows(WORKING, ROUTES))("%s", async (_, { route, user, headers }) => {
+  it.each(routeRows(WORKING, ROUTES))("%s", async (_, { route, user, headers, actor, credential }) => {
     const userId = user();
     const sent = await headers();
+    const owner = actsAsOwner({ credential });
+    expect(owner, "OWNER_CREDENTIALS names exactly the owner's credentials").toBe(
+      actor !== "jwt" && userId === c.alice.userId,
+    );
+    // Connector management is the owner's (the rows above); the other credentials do the rest.
+    if (OWNER_ONLY.has(route.label) && !owner) return;
     // Connectors are the account's: any end user of it may use them. Credentials are the end user's own.
     let target: Target = alices;
     if (route.label === "DELETE /api/connectors/{id}") {
@@ -334,6 +397,8 @@ describe("working credentials", () => {
       case "GET /api/connectors/{id}":
       case "POST /api/connectors/{id}/refresh":
         expect(res.body).toMatchObject({ connectorId: target.connectorId, name: alices.connectorName });
+        if (owner) expect(res.body).toMatchObject({ url: DEAD_URL, headerNames: [] });
+        else for (const field of OWNER_FIELDS) expect(res.body).not.toHaveProperty(field);
         break;
       case "DELETE /api/connectors/{id}":
         expect(res.body).toEqual({ message: "Connector deleted", connectorId: target.connectorId });

@@ -11,8 +11,11 @@
 //
 // Nothing leaves the machine and nothing harmful runs: every URL a body could make the server dial is on
 // the loopback (the in-process upstream of test/upstream-fixture.ts, or a closed port), checked before
-// each request whatever the product would do with it; stdio stays disabled but in one property, where
-// the only command that can run is a shell script that answers the MCP handshake from canned lines.
+// each request whatever the product would do with it. A body can no longer name a command (issue #12):
+// stdio connectors pick a name of the operator's list (CONNECTORS_STDIO_COMMANDS), empty but in one
+// property, where the only entry is a shell script that answers the MCP handshake from canned lines.
+// Connector management is the account owner's: the oracle answers 403 to anyone else. One property runs
+// without CONNECTOR_ALLOWED_HOSTS: every loopback upstream is then refused and never reached.
 //
 // Reproducible: the seed is fixed (FUZZ_SEED overrides it) and printed. Replay one property with
 //   FUZZ_SEED=<seed> npx vitest run test/fuzz/connector-routes.fuzz.test.ts -t "<property name>"
@@ -40,12 +43,16 @@ const RUNS = {
   createCredential: 500,
   deleteCredential: 450,
   stdio: 80,
+  guarded: 60,
 } as const;
 const MIN_REQUESTS = 3_900;
 
 // A discovery that cannot succeed must not hold a run for 30 s; the loopback answers in milliseconds.
 process.env.CONNECTOR_TIMEOUT_MS = "3000";
-delete process.env.CONNECTORS_ALLOW_STDIO;
+delete process.env.CONNECTORS_STDIO_COMMANDS;
+const REFUSED_ADDRESS = "the connector's address is not allowed (CONNECTOR_ALLOWED_HOSTS)";
+/** The name of the canned server in the stdio property's operator list. */
+const CANNED = "canned";
 
 const tally = new fz.Tally();
 const rows = new fz.RowWatch();
@@ -58,6 +65,8 @@ const loggedError = fz.watchUnhandledErrors();
 let fx: fz.CredentialFixtures;
 let upstream: Fixture;
 let upstreamPort = 0;
+/** How often the upstream was asked for its tools: a refused address must never get that far. */
+let upstreamHits = 0;
 let closedPort = 0;
 let stdioScript = "";
 
@@ -116,7 +125,15 @@ beforeAll(async () => {
   console.log(`fuzz seed ${fz.SEED} (set FUZZ_SEED to change it)`);
   await db().$queryRaw`SELECT 1`;
   fx = await fz.createCredentialFixtures();
-  upstream = await startFixture();
+  upstream = await startFixture({
+    tools: () => {
+      upstreamHits++;
+      return [
+        { name: "whoami", description: "Tells which credential reached the upstream", inputSchema: { type: "object" } },
+        { name: "slow", description: "Answers after 10 seconds", inputSchema: { type: "object" } },
+      ];
+    },
+  });
   upstreamPort = Number(new URL(upstream.url).port);
   closedPort = await freePortThatIsClosed();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "switchboard-fuzz-"));
@@ -298,9 +315,11 @@ const validHttpConnectorArb = fc.record(
   },
   { requiredKeys: ["name", "url"] },
 );
+/** Names of the operator's list ("canned" in the stdio property), names it lacks, and names that cannot be. */
+const stdioCommandArb = fc.constantFrom(CANNED, CANNED, CANNED, "not-listed", "", "Bad Name", "x".repeat(64));
 const validStdioConnectorArb = fc.record(
-  { name: fz.validNameArb, command: commandArb, args: fc.array(fz.anyString, { maxLength: 3 }), env: envArb },
-  { requiredKeys: ["name", "command"] },
+  { name: fz.validNameArb, stdioCommand: stdioCommandArb },
+  { requiredKeys: ["name", "stdioCommand"] },
 );
 
 const CONNECTOR_PATHS = [
@@ -311,6 +330,7 @@ const CONNECTOR_PATHS = [
   ["headers", "x-api-key"],
   ["headers", "bad name"],
   ["headers", "__proto__"],
+  ["stdioCommand"],
   ["command"],
   ["args"],
   ["env"],
@@ -331,6 +351,7 @@ const connectorValueArb: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 2, arbitrary: headersObjectArb },
   { weight: 1, arbitrary: credentialPrefixArb },
   { weight: 1, arbitrary: commandArb },
+  { weight: 1, arbitrary: stdioCommandArb },
   { weight: 1, arbitrary: argsArb },
   { weight: 1, arbitrary: envArb },
 );
@@ -428,7 +449,6 @@ const withPlaceholders = (text: string) =>
 // The oracle, from docs/api.md and the operations of the OpenAPI document. "ambiguous": the documents are silent.
 
 const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$/;
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,100}$/;
 
 /** `format: uri`, http(s), at most 2048 characters. Blanks around, or inside, are open. */
 function urlVerdict(v: unknown): fz.Verdict {
@@ -462,21 +482,17 @@ const mapVerdict =
     ]);
   };
 
-const argsVerdict = (v: unknown): fz.Verdict =>
-  Array.isArray(v) && v.length <= 1_000 ? fz.worst(v.map((item) => fz.textVerdict(item))) : "invalid";
-
+// command, args and env are no longer fields at all (issue #12): a body naming them is refused.
 const CONNECTOR_FIELDS: Record<string, fz.FieldRule> = {
   name: fz.nameVerdict,
   url: urlVerdict,
   headers: mapVerdict(HEADER_NAME),
-  command: (v) => fz.lengthVerdict(v, 1, 1_000),
-  args: argsVerdict,
-  env: mapVerdict(ENV_NAME),
+  stdioCommand: (v) => (typeof v === "string" && /^[a-z0-9][a-z0-9_-]{0,62}$/.test(v) ? "valid" : "invalid"),
   credentialHeader: (v) => (typeof v === "string" && HEADER_NAME.test(v) ? "valid" : "invalid"),
   credentialPrefix: (v) => fz.textVerdict(v, 100),
 };
 
-/** The create body: the fields' rules, exactly one of url and command, and stdio only where enabled. */
+/** The create body: the fields' rules, exactly one of url and stdioCommand, and only a listed command. */
 function connectorBodyOutcome(body: fz.BodySpec, stdioEnabled: boolean): fz.BodyOutcome {
   const outcome = fz.objectBodyOutcome(body, CONNECTOR_FIELDS, { required: ["name"] });
   if (!outcome.jsonObject && outcome.verdict === "invalid") return outcome;
@@ -488,11 +504,10 @@ function connectorBodyOutcome(body: fz.BodySpec, stdioEnabled: boolean): fz.Body
     verdicts.push("invalid");
     if (outcome.verdict !== "ambiguous") outcome.blamed.push(...fields);
   };
-  if (has("url") === has("command")) blame("url", "command");
-  if (has("command") && !stdioEnabled) blame("command");
-  // args and env are stdio's, headers and the credential header HTTP's: the other kind's is undocumented.
-  if (has("url") && (has("args") || has("env"))) verdicts.push("ambiguous");
-  if (has("command") && (has("headers") || has("credentialHeader") || has("credentialPrefix")))
+  if (has("url") === has("stdioCommand")) blame("url", "stdioCommand");
+  if (has("stdioCommand") && !(stdioEnabled && v.stdioCommand === CANNED)) blame("stdioCommand");
+  // headers and the credential header are HTTP's: sent with a stdio command, which check speaks is open.
+  if (has("stdioCommand") && (has("headers") || has("credentialHeader") || has("credentialPrefix")))
     verdicts.push("ambiguous");
   return { ...outcome, verdict: fz.worst(verdicts) };
 }
@@ -536,7 +551,14 @@ type Spec = {
   credential?: CredentialIdSpec;
   body: fz.BodySpec;
   stdio?: boolean;
+  /** Sent without CONNECTOR_ALLOWED_HOSTS: every upstream of this suite is then refused. */
+  guarded?: boolean;
 };
+
+/** Whether the principal is the account owner: an API key acting as the owner's own user id. */
+const isOwner = (p: fz.Principal) =>
+  p.kind === "api_key" && p.userId === (p.accountId === fx.accountA ? fx.userA : fx.userB);
+const OWNER_ONLY: Route[] = ["create", "delete", "refresh"];
 
 async function resolveConnector(spec: fz.IdSpec, p: fz.Principal | undefined): Promise<fz.PathId> {
   if (spec.kind === "raw") return fz.pathId([], spec);
@@ -620,6 +642,12 @@ async function fuzzRequest(route: Route, spec: Spec) {
       // A credential route answers 400 CREDENTIAL_NOT_FOUND for a connector that is not there either.
       if (connectorState === "missing") definite.add(route === "deleteCredential" ? 400 : 404);
     }
+    // Connector management is the owner's (issue #12): anyone else gets 403 once the connector is found.
+    // An invalid body of a non-owner may be refused either way: validation and the role check both refuse.
+    if (OWNER_ONLY.includes(route) && !isOwner(p) && connectorState !== "missing") {
+      if (definite.has(400)) open.add(403);
+      else definite.add(403);
+    }
     if (credential) {
       const c = credentials.get(credential.id);
       const credentialOwn =
@@ -633,11 +661,23 @@ async function fuzzRequest(route: Route, spec: Spec) {
 
   // 3. Send it, and check what every answer must satisfy.
   await rows.before(mayMutate);
-  if (spec.stdio) process.env.CONNECTORS_ALLOW_STDIO = "true";
+  if (spec.stdio) process.env.CONNECTORS_STDIO_COMMANDS = JSON.stringify({ [CANNED]: { command: stdioScript } });
+  const allowedHosts = process.env.CONNECTOR_ALLOWED_HOSTS;
+  if (spec.guarded) delete process.env.CONNECTOR_ALLOWED_HOSTS;
+  const hitsBefore = upstreamHits;
   const started = Date.now();
   const { res, where } = await fz
     .sendChecked(tally, loggedError, { method, url, headers, body: bodyText, ctx, allowed })
-    .finally(() => delete process.env.CONNECTORS_ALLOW_STDIO);
+    .finally(() => {
+      delete process.env.CONNECTORS_STDIO_COMMANDS;
+      process.env.CONNECTOR_ALLOWED_HOSTS = allowedHosts;
+    });
+  if (spec.guarded) {
+    expect(upstreamHits, `a refused address was dialled\n${where}`).toBe(hitsBefore);
+    if (res.status === 201 && res.body.transport === "http") {
+      expect(res.body.health.lastError, where).toBe(REFUSED_ADDRESS);
+    }
+  }
 
   // 4. The properties of these routes.
   expect(SECRET_MARKER.test(res.text), `a secret in the answer\n${where}`).toBe(false);
@@ -646,6 +686,11 @@ async function fuzzRequest(route: Route, spec: Spec) {
   const ok = res.status >= 200 && res.status < 300;
   if (!ok) {
     fz.checkErrorEnvelope(res, where);
+    if (res.status === 403 && OWNER_ONLY.includes(route) && p && !isOwner(p) && !auth.statuses.size) {
+      expect(res.body.error.message, where).toMatch(
+        /^(Only the account owner may add, refresh or delete connectors|.*x-alloy-userid.*)$/,
+      );
+    }
     if (res.status === 404) expect(res.body.error.code, where).toBe("CONNECTOR_NOT_FOUND");
     if (route === "deleteCredential" && res.status === 400 && !body) {
       expect(res.body.error.code, where).toMatch(/^(CREDENTIAL_NOT_FOUND|INVALID_REQUEST)$/);
@@ -655,7 +700,14 @@ async function fuzzRequest(route: Route, spec: Spec) {
     }
   } else {
     expect(res.headers.get("content-type"), where).toMatch(/^application\/json\b/);
-    await checkSuccess(route, res, { p: p!, body, connectorId: connector?.id, credentialId: credential?.id, started });
+    await checkSuccess(route, res, {
+      p: p!,
+      body,
+      connectorId: connector?.id,
+      credentialId: credential?.id,
+      started,
+      guarded: spec.guarded,
+    });
   }
 
   // 5. Rows: a rejected request or a read changes nothing.
@@ -667,24 +719,14 @@ async function fuzzRequest(route: Route, spec: Spec) {
   }
 }
 
-const CONNECTOR_KEYS = [
-  "connectorId",
-  "name",
-  "transport",
-  "url",
-  "headerNames",
-  "envNames",
-  "command",
-  "args",
-  "credentialHeader",
-  "actionCount",
-  "health",
-  "createdAt",
-  "updatedAt",
-];
+const CONNECTOR_KEYS = ["connectorId", "name", "transport", "actionCount", "health", "createdAt", "updatedAt"];
+/** Only the account owner is shown how a connector is reached; nobody its arguments or environment. */
+const OWNER_KEYS = ["url", "headerNames", "stdioCommand", "credentialHeader"];
 
-function checkConnector(c: any, withActions: boolean, where: string) {
-  expect(Object.keys(c).sort(), where).toEqual([...CONNECTOR_KEYS, ...(withActions ? ["actions"] : [])].sort());
+function checkConnector(c: any, withActions: boolean, where: string, owner = true) {
+  expect(Object.keys(c).sort(), where).toEqual(
+    [...CONNECTOR_KEYS, ...(owner ? OWNER_KEYS : []), ...(withActions ? ["actions"] : [])].sort(),
+  );
   expect(["http", "stdio"], where).toContain(c.transport);
   expect(["unknown", "ok", "error"], where).toContain(c.health.status);
   expect(c.health.status === "error", where).toBe(typeof c.health.lastError === "string");
@@ -701,14 +743,21 @@ function checkConnector(c: any, withActions: boolean, where: string) {
 async function checkSuccess(
   route: Route,
   res: ApiResponse,
-  c: { p: fz.Principal; body?: fz.BodyOutcome; connectorId?: string; credentialId?: string; started: number },
+  c: {
+    p: fz.Principal;
+    body?: fz.BodyOutcome;
+    connectorId?: string;
+    credentialId?: string;
+    started: number;
+    guarded?: boolean;
+  },
 ) {
   const where = `${route} → ${res.status} ${fz.clip(res.text, 600)}`;
   const b = res.body;
   switch (route) {
     case "list": {
       expect(b.count, where).toBe(b.connectors.length);
-      for (const connector of b.connectors) checkConnector(connector, false, where);
+      for (const connector of b.connectors) checkConnector(connector, false, where, isOwner(c.p));
       expect(b.connectors.map((x: any) => x.connectorId).sort(), `exactly the account's connectors\n${where}`).toEqual(
         [...connectorPool(c.p.accountId)].sort(),
       );
@@ -720,21 +769,25 @@ async function checkSuccess(
       checkConnector(b, true, where);
       const sent = c.body!.value;
       expect(b.name, where).toBe(sent.name);
-      expect(b.transport, where).toBe(Object.hasOwn(sent, "command") ? "stdio" : "http");
+      expect(b.transport, where).toBe(Object.hasOwn(sent, "stdioCommand") ? "stdio" : "http");
       if (b.transport === "http") {
-        expect(b.url, where).toBe(sent.url);
+        // Userinfo and query values are masked (issue #12); a URL without them comes back as sent.
+        if (!/[@?#]/.test(String(sent.url))) expect(b.url, where).toBe(sent.url);
+        else expect(b.url, where).not.toMatch(/password|x=1|fragment/);
         expect([...b.headerNames].sort(), where).toEqual(Object.keys(sent.headers ?? {}).sort());
         const header = sent.credentialHeader as string | undefined;
         expect(b.credentialHeader, where).toBe(header === undefined ? null : header.toLowerCase());
       } else {
-        expect(b.command, where).toBe(sent.command);
-        expect(b.args, where).toEqual(sent.args ?? []);
-        expect([...b.envNames].sort(), where).toEqual(Object.keys(sent.env ?? {}).sort());
+        expect(b.stdioCommand, where).toBe(sent.stdioCommand);
       }
       expect(b.health.status, `discovery ran\n${where}`).not.toBe("unknown");
       expect(Date.parse(b.health.lastCheckedAt), where).toBeGreaterThanOrEqual(c.started - 1_000);
       // The upstream answers its two tools when nothing sent along stands in the way.
-      if (sent.url === `http://127.0.0.1:${upstreamPort}/mcp` && !Object.keys(sent.headers ?? {}).length) {
+      if (
+        sent.url === `http://127.0.0.1:${upstreamPort}/mcp` &&
+        !Object.keys(sent.headers ?? {}).length &&
+        !c.guarded
+      ) {
         expect(b.health.status, where).toBe("ok");
         expect(
           b.actions.map((a: any) => a.actionId),
@@ -742,7 +795,7 @@ async function checkSuccess(
         ).toEqual(["slow", "whoami"]);
       }
       if (String(sent.url).includes(`:${closedPort}/`)) expect(b.health.status, where).toBe("error");
-      if (b.transport === "stdio" && sent.command === stdioScript) {
+      if (b.transport === "stdio") {
         expect(b.health, where).toMatchObject({ status: "ok", lastError: null });
         expect(
           b.actions.map((a: any) => a.actionId),
@@ -756,7 +809,7 @@ async function checkSuccess(
     }
     case "get":
     case "refresh": {
-      checkConnector(b, true, where);
+      checkConnector(b, true, where, route === "refresh" || isOwner(c.p));
       expect(b.connectorId, where).toBe(c.connectorId);
       expect(b.name, where).toBe(connectors.get(c.connectorId!)!.name);
       if (route === "refresh") {
@@ -816,6 +869,7 @@ function spec(options: {
   connector?: boolean;
   credential?: boolean;
   stdio?: boolean;
+  guarded?: boolean;
 }): fc.Arbitrary<Spec> {
   return fc.record({
     headers: fz.headersArb,
@@ -824,6 +878,7 @@ function spec(options: {
     ...(options.connector ? { connector: connectorIdArb } : {}),
     ...(options.credential ? { credential: credentialIdArb } : {}),
     ...(options.stdio ? { stdio: fc.constant(true) } : {}),
+    ...(options.guarded ? { guarded: fc.constant(true) } : {}),
   });
 }
 
@@ -863,7 +918,13 @@ describe(`connector and credential routes fuzz (seed ${fz.SEED})`, () => {
     "create",
     RUNS.stdio,
     { body: stdioBody, stdio: true },
-    " with CONNECTORS_ALLOW_STDIO=true (the canned server only)",
+    " with CONNECTORS_STDIO_COMMANDS listing the canned server",
+  );
+  property(
+    "create",
+    RUNS.guarded,
+    { body: safe(fz.bodyArb(validHttpConnectorArb, CONNECTOR_PATHS, 10, connectorValueArb)), guarded: true },
+    " without CONNECTOR_ALLOWED_HOSTS (every loopback upstream refused, never reached)",
   );
 
   it("answers a body over 10 MB with 413 INVALID_REQUEST on every route that reads one, and changes nothing", async () => {
