@@ -21,6 +21,7 @@ const server = {
   hasRestrictions: false,
   tokenExpiresAt: "2027-02-26T09:30:00.000Z",
   tokenHint: "abcd",
+  liveTokens: [],
   createdAt: "2026-11-28T09:30:00.000Z",
   updatedAt: "2026-11-28T09:30:00.000Z",
 };

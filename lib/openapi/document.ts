@@ -122,6 +122,7 @@ const exampleServer: Server = {
   hasRestrictions: true,
   tokenExpiresAt: "2027-02-26T09:30:00.000Z",
   tokenHint: "XAmP",
+  liveTokens: [{ tokenHint: "XAmP", expiresAt: "2027-02-26T09:30:00.000Z", graceUntil: null }],
   createdAt: "2026-11-28T09:30:00.000Z",
   updatedAt: "2026-11-28T09:30:00.000Z",
 };
@@ -131,6 +132,7 @@ const exampleAccessToken = "sbt_Q2hhbmdlIG1lIG5vdyB0aGlzIGlzIGFuIGV4YW1wbGU";
 const exampleServerWithToken: ServerWithToken = {
   ...exampleServer,
   tokenHint: exampleAccessToken.slice(-4),
+  liveTokens: [{ tokenHint: exampleAccessToken.slice(-4), expiresAt: "2027-02-26T09:30:00.000Z", graceUntil: null }],
   accessToken: exampleAccessToken,
   accessUrl: `${exampleServer.url}/${exampleAccessToken}`,
 };
@@ -449,7 +451,7 @@ const rotateServerToken: ZodOpenApiOperationObject = {
   tags: [TAG],
   summary: "Rotate server token",
   description:
-    "Mints a new access token (shown once) and revokes the current one, or keeps it valid for `graceSeconds`. Beyond Alloy.",
+    "Mints a new access token (shown once) and revokes the current one, or keeps it valid for `graceSeconds`. Without a grace period every live token is revoked, those still in an earlier rotation's grace period too. Beyond Alloy.",
   security,
   requestParams: { path: serverParamsSchema, header: identityHeaders },
   requestBody: jsonBody(
@@ -468,6 +470,25 @@ const rotateServerToken: ZodOpenApiOperationObject = {
     403: forbidden(otherUsersServer),
     404: serverNotFound,
     413: payloadTooLarge,
+    ...credentialedErrors,
+  },
+};
+
+const revokeServerTokens: ZodOpenApiOperationObject = {
+  operationId: "revoke-server-tokens",
+  tags: [TAG],
+  summary: "Revoke every token of a server",
+  description:
+    "Revokes every live access token of the server, those in a rotation's grace period too: its token URLs answer 401 until the next rotation. Beyond Alloy (issue #12, docs/decisions/0007).",
+  security,
+  requestParams: { path: serverParamsSchema, header: identityHeaders },
+  responses: {
+    200: jsonResponse("The server, with no live token", serverSchema, {
+      revoked: example("Revoked", { ...exampleServer, tokenHint: null, tokenExpiresAt: null, liveTokens: [] }),
+    }),
+    400: invalidRequest({ userIdTooLong }, "Invalid request"),
+    403: forbidden(otherUsersServer),
+    404: serverNotFound,
     ...credentialedErrors,
   },
 };
@@ -1184,7 +1205,7 @@ export function createOpenApiDocument() {
       paths: {
         "/api/servers": { post: createServer, get: listServers },
         "/api/servers/{serverId}": { get: getServer, put: updateServer, delete: deleteServer },
-        "/api/servers/{serverId}/token": { post: rotateServerToken },
+        "/api/servers/{serverId}/token": { post: rotateServerToken, delete: revokeServerTokens },
         "/api/connectors": { get: listConnectorsOp, post: createConnectorOp },
         "/api/connectors/{connectorId}": { get: getConnectorOp, delete: deleteConnectorOp },
         "/api/connectors/{connectorId}/refresh": { post: refreshConnectorOp },
