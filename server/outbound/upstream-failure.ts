@@ -30,6 +30,9 @@ export function describeUpstreamFailure(error: unknown, timeoutMs: number): stri
   const tooLarge = /the answer is larger than (\d+) bytes/.exec(text);
   if (tooLarge) return tooLargeMessage(Number(tooLarge[1]));
   if (/the address is not allowed/.test(text)) return REFUSED_ADDRESS_MESSAGE;
+  // fetch refuses a URL with userinfo before connecting; our own wording, not fetch's.
+  if (/includes credentials/.test(text))
+    return "the connector's URL holds a user name or password, which cannot be sent";
   const first = chain[0];
   if (first instanceof StreamableHTTPError) {
     return first.code !== undefined && first.code > 0
