@@ -22,7 +22,10 @@ export type ToolContext = { server: McpServerInfo; userId: string; sessionId: st
 
 const SEPARATOR = "__";
 
-const obj = (properties: NonNullable<Tool["inputSchema"]["properties"]>, required: string[] = []): Tool["inputSchema"] => ({
+const obj = (
+  properties: NonNullable<Tool["inputSchema"]["properties"]>,
+  required: string[] = [],
+): Tool["inputSchema"] => ({
   type: "object",
   properties,
   ...(required.length ? { required } : {}),
