@@ -17,6 +17,7 @@ const actionLabel: Record<string, string> = {
   "server.created": "Created",
   "server.updated": "Updated",
   "server.token_rotated": "Token rotated",
+  "server.tokens_revoked": "All tokens revoked",
   "server.deleted": "Deleted",
 };
 

@@ -86,6 +86,7 @@ export const api = {
     apiFetch<Server>(`/api/servers/${enc(id)}`, { method: "PUT", body }),
   rotateToken: (id: string, body: RotateTokenInput) =>
     apiFetch<ServerWithToken>(`/api/servers/${enc(id)}/token`, { method: "POST", body }),
+  revokeAllTokens: (id: string) => apiFetch<Server>(`/api/servers/${enc(id)}/token`, { method: "DELETE" }),
   previewDelete: (id: string) => apiFetch<DeletePreview>(`/api/servers/${enc(id)}?dryRun=true`, { method: "DELETE" }),
   deleteServer: (id: string) =>
     apiFetch<{ message: string; serverId: string }>(`/api/servers/${enc(id)}`, { method: "DELETE" }),

@@ -13,9 +13,13 @@ export type Server = {
   hasRestrictions: boolean;
   tokenExpiresAt: string | null;
   tokenHint: string | null;
+  liveTokens: LiveToken[];
   createdAt: string;
   updatedAt: string;
 };
+
+/** An access token that works now: the current one (graceUntil null) or one in a rotation's grace period. */
+export type LiveToken = { tokenHint: string; expiresAt: string; graceUntil: string | null };
 
 export type ServerWithToken = Server & { accessToken: string; accessUrl: string };
 

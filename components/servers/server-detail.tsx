@@ -5,6 +5,7 @@ import { useRef, useState } from "react";
 import { toast } from "sonner";
 import { AccessUrlPanel } from "@/components/servers/access-url-panel";
 import { DeleteServersDialog } from "@/components/servers/delete-servers-dialog";
+import { LiveTokens } from "@/components/servers/live-tokens";
 import { ServerForm } from "@/components/servers/server-form";
 import { AuditTable } from "@/components/audit-table";
 import { Button } from "@/components/ui/button";
@@ -188,6 +189,7 @@ export function ServerDetail({ serverId }: { serverId: string }) {
         </p>
         <RotateToken server={server} />
       </Card>
+      <LiveTokens server={server} />
 
       <section aria-labelledby="history-title">
         <h2 id="history-title" className="mb-3 text-base font-semibold">

@@ -67,6 +67,20 @@ export function useRotateToken(id: string) {
   });
 }
 
+export function useRevokeAllTokens(id: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () => api.revokeAllTokens(id),
+    onSuccess: (server) => {
+      queryClient.setQueryData(serverKeys.detail(id), server);
+      return Promise.all([
+        queryClient.invalidateQueries({ queryKey: serverKeys.lists() }),
+        queryClient.invalidateQueries({ queryKey: auditKeys.all }),
+      ]);
+    },
+  });
+}
+
 type Removed = { key: QueryKey; index: number; server: Server }[];
 
 /**

@@ -39,7 +39,13 @@ const integerParam = (min: number, max: number, fallback: number) =>
     .optional()
     .transform((value) => value ?? fallback);
 
-export const AUDIT_ACTIONS = ["server.created", "server.updated", "server.token_rotated", "server.deleted"] as const;
+export const AUDIT_ACTIONS = [
+  "server.created",
+  "server.updated",
+  "server.token_rotated",
+  "server.tokens_revoked",
+  "server.deleted",
+] as const;
 
 export const auditQuerySchema = z.object({
   limit: integerParam(1, 200, 50),

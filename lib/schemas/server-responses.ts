@@ -17,6 +17,22 @@ export const serverIdSchema = z
   .regex(SERVER_ID_PATTERN)
   .meta({ description: "Server ID (opaque)", examples: [EXAMPLE_SERVER_ID] });
 
+export const liveTokenSchema = z
+  .object({
+    tokenHint: z.string().meta({ description: "Last 4 characters of the token", examples: ["XAmP"] }),
+    expiresAt: timestamp().meta({
+      description: "When it expires (ISO-8601 UTC)",
+      examples: ["2027-02-26T09:30:00.000Z"],
+    }),
+    graceUntil: timestamp()
+      .nullable()
+      .meta({
+        description: "Rotated out with a grace period: valid until then (null for the current token)",
+        examples: [null],
+      }),
+  })
+  .meta({ id: "LiveToken", description: "An access token that works right now (its value is never shown again)" });
+
 export const serverSchema = z
   .object({
     serverId: serverIdSchema,
@@ -41,6 +57,10 @@ export const serverSchema = z
       .string()
       .nullable()
       .meta({ description: "Last 4 characters of the current access token", examples: ["XAmP"] }),
+    liveTokens: z.array(liveTokenSchema).meta({
+      description:
+        "Every access token that works right now: the current one first, then those still in a rotation's grace period",
+    }),
     createdAt: timestamp().meta({ description: "ISO-8601 UTC", examples: [EXAMPLE_TIME] }),
     updatedAt: timestamp().meta({ description: "ISO-8601 UTC", examples: [EXAMPLE_TIME] }),
   })

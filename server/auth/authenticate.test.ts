@@ -71,6 +71,13 @@ const ROUTES: Route[] = [
     onServer: true,
     ok: 200,
   },
+  {
+    label: "DELETE /api/servers/{id}/token",
+    method: "DELETE",
+    url: (s) => `/api/servers/${s.serverId}/token`,
+    onServer: true,
+    ok: 200,
+  },
 ];
 const SERVER_ROUTES = ROUTES.filter((route) => route.onServer);
 
@@ -220,6 +227,10 @@ describe("working credentials", () => {
         break;
       case "POST /api/servers/{id}/token":
         expect(res.body).toMatchObject({ serverId: target.serverId, accessToken: expect.stringMatching(/^sbt_/) });
+        break;
+      case "DELETE /api/servers/{id}/token":
+        expect(res.body).toMatchObject({ serverId: target.serverId, tokenHint: null, liveTokens: [] });
+        expect(await db().serverAccessToken.count({ where: { serverId: target.serverId, revokedAt: null } })).toBe(0);
         break;
     }
 

@@ -44,6 +44,8 @@ import { SERVER_ID_PATTERN } from "@/lib/schemas/server";
 type Access = {
   server: McpServerInfo;
   userId: string;
+  /** False when userId is only an unverified x-alloy-userid label (see claimedUser). */
+  verifiedUser: boolean;
   rateKey: string;
   /** What this caller hears once the server is gone: a dead token is 401, a missing server 404. */
   gone: () => ApiError;
@@ -55,6 +57,7 @@ const forbidden = (message: string) => new ApiError("FORBIDDEN", message);
 async function resolveAccess(request: Request, serverId: string, token: string | undefined): Promise<Access> {
   let server: McpServerInfo;
   let userId: string;
+  let verifiedUser = true;
   let rateKey: string;
   if (token !== undefined) {
     if (!SERVER_ID_PATTERN.test(serverId)) throw new ApiError("UNAUTHORIZED", "Invalid access token");
@@ -62,10 +65,12 @@ async function resolveAccess(request: Request, serverId: string, token: string |
     server = found.server;
     rateKey = `token:${found.tokenId}`;
     const claimed = await claimedUser(request, server);
-    if (server.isPublic) userId = claimed ?? server.ownerUserId;
-    else {
+    if (server.isPublic) {
+      userId = claimed?.userId ?? server.ownerUserId;
+      verifiedUser = claimed?.verified ?? true;
+    } else {
       // The token URL of a private server acts as its owner and only as the owner.
-      if (claimed !== undefined && claimed !== server.ownerUserId) {
+      if (claimed !== undefined && claimed.userId !== server.ownerUserId) {
         throw forbidden("This server is private: its token URL acts as its owner only");
       }
       userId = server.ownerUserId;
@@ -84,23 +89,38 @@ async function resolveAccess(request: Request, serverId: string, token: string |
   const gone = token === undefined ? serverNotFound : () => new ApiError("UNAUTHORIZED", "Invalid access token");
   const restrictions = await restrictionsOf(server.id);
   if (restrictions === null) throw gone();
-  const refusal = userRefusal(restrictions, userId);
+  const refusal = userRefusal(restrictions, userId, verifiedUser);
   if (refusal) throw forbidden(refusal.message);
-  return { server, userId, rateKey, gone };
+  return { server, userId, verifiedUser, rateKey, gone };
 }
 
-/** The end user a token-URL caller names: a verified JWT of the server's account, else x-alloy-userid. */
-async function claimedUser(request: Request, server: McpServerInfo): Promise<string | undefined> {
+/** An unverified label is stored in usage records, sessions and bindings: kept short (issue #12). */
+const MAX_LABEL_LENGTH = 256;
+
+/**
+ * The end user a token-URL caller names: a verified JWT of the server's account, else x-alloy-userid,
+ * which anyone holding the URL can write: a label for the usage records only (issue #12 finding 4).
+ */
+async function claimedUser(
+  request: Request,
+  server: McpServerInfo,
+): Promise<{ userId: string; verified: boolean } | undefined> {
   const userToken = request.headers.get("x-alloy-user-token");
   if (userToken) {
     const principal = await authenticate(new Headers({ "x-alloy-user-token": userToken }));
     if (principal.accountId !== server.accountId) throw new ApiError("UNAUTHORIZED", "Invalid user token");
-    return principal.userId;
+    return { userId: principal.userId, verified: true };
   }
   const userId = request.headers.get("x-alloy-userid");
   if (userId === null || userId === "") return undefined;
-  if (userId.length > 10_000) throw new ApiError("INVALID_REQUEST", "x-alloy-userid is too long");
-  return userId;
+  if (userId.length > MAX_LABEL_LENGTH) {
+    throw new ApiError(
+      "INVALID_REQUEST",
+      `x-alloy-userid must be at most ${MAX_LABEL_LENGTH} characters on a token URL`,
+    );
+  }
+  // The owner's own id names nobody new: the token URL acts as the owner anyway.
+  return { userId, verified: userId === server.ownerUserId };
 }
 
 /**
@@ -168,7 +188,12 @@ async function openSession(access: Access, request: Request, body: unknown): Pro
   // and the client hears what it would hear a moment later (the delete won), not a half-made session.
   const sessionId = randomUUID();
   if (!(await openSessionRecord(sessionId, access.server.id, access.userId))) throw access.gone();
-  const ctx: ToolContext = { server: access.server, userId: access.userId, sessionId: null };
+  const ctx: ToolContext = {
+    server: access.server,
+    userId: access.userId,
+    verifiedUser: access.verifiedUser,
+    sessionId: null,
+  };
   const transport: WebStandardStreamableHTTPServerTransport = new WebStandardStreamableHTTPServerTransport({
     sessionIdGenerator: () => sessionId,
     onsessioninitialized: async (id) => {
@@ -210,7 +235,12 @@ async function openSession(access: Access, request: Request, body: unknown): Pro
 }
 
 async function statelessRequest(access: Access, request: Request, body: unknown): Promise<Response> {
-  const ctx: ToolContext = { server: access.server, userId: access.userId, sessionId: null };
+  const ctx: ToolContext = {
+    server: access.server,
+    userId: access.userId,
+    verifiedUser: access.verifiedUser,
+    sessionId: null,
+  };
   const server = createProtocolServer(ctx);
   // One JSON answer per POST: nothing outlives the request, so the pair is closed right after.
   const transport = new WebStandardStreamableHTTPServerTransport({ enableJsonResponse: true });
@@ -241,7 +271,12 @@ function modernHandler(): McpHttpHandler {
 }
 
 function modernRequest(access: Access, request: Request, body: unknown): Promise<Response> {
-  const toolContext: ToolContext = { server: access.server, userId: access.userId, sessionId: null };
+  const toolContext: ToolContext = {
+    server: access.server,
+    userId: access.userId,
+    verifiedUser: access.verifiedUser,
+    sessionId: null,
+  };
   const authInfo: AuthInfo = { token: "", clientId: access.userId, scopes: [], extra: { toolContext } };
   return modernHandler().fetch(request, { parsedBody: body, authInfo });
 }

@@ -15,9 +15,21 @@ function passes(part: Part | undefined, candidates: string[]): boolean {
 const idPart = (p: Restrictions["connectors"]): Part | undefined =>
   p && { mode: p.mode, allowed: p.allowedIds, blocked: p.blockedIds };
 
-export function userRefusal(restrictions: Restrictions, userId: string): Refusal | null {
-  if (passes(idPart(restrictions.users), [userId])) return null;
-  return { restriction: "users", message: `User is not permitted on this server (users ${restrictions.users!.mode})` };
+/**
+ * `verified`: whether the id was proven (a JWT, an API key's own or permitted user, a token URL's owner).
+ * An unverified x-alloy-userid is a label anyone can write, so it never passes an allowlist (issue #12).
+ */
+export function userRefusal(restrictions: Restrictions, userId: string, verified = true): Refusal | null {
+  const users = restrictions.users;
+  if (users?.mode === "allowlist" && !verified) {
+    return {
+      restriction: "users",
+      message:
+        "User is not permitted on this server (users allowlist): an unverified x-alloy-userid never passes it, send x-alloy-user-token",
+    };
+  }
+  if (passes(idPart(users), [userId])) return null;
+  return { restriction: "users", message: `User is not permitted on this server (users ${users!.mode})` };
 }
 
 export function connectorRefusal(restrictions: Restrictions, connectorId: string): Refusal | null {

@@ -18,7 +18,11 @@ import { actionToJson, catalogOf, upstreamTarget } from "@/server/services/conne
 import { createCredential, credentialSecret, listCredentials } from "@/server/services/credentials";
 import { recordToolCall, restrictionsOf, type McpServerInfo } from "@/server/services/mcp";
 
-export type ToolContext = { server: McpServerInfo; userId: string; sessionId: string | null };
+/**
+ * `verifiedUser` false: `userId` is an unverified x-alloy-userid on a public server's token URL, a label for
+ * the usage records that unlocks no stored credential and passes no users allowlist (issue #12 finding 4).
+ */
+export type ToolContext = { server: McpServerInfo; userId: string; verifiedUser: boolean; sessionId: string | null };
 
 const SEPARATOR = "__";
 
@@ -134,6 +138,12 @@ class ToolFailure extends Error {
   }
 }
 
+const unverifiedCredentials = () =>
+  new ToolFailure(
+    "Stored credentials need a verified end user: send x-alloy-user-token (a JWT of the account)",
+    "refused",
+  );
+
 const refused = (refusal: Refusal) =>
   new ToolFailure(`Refused by restriction "${refusal.restriction}": ${refusal.message}`, "refused");
 
@@ -196,7 +206,7 @@ async function dispatch(
 ): Promise<Outcome> {
   const { restrictions, catalog, permitted } = await permittedCatalog(ctx);
   // The users restriction is enforced before the protocol; checked again for sessions opened before an edit.
-  const user = userRefusal(restrictions, ctx.userId);
+  const user = userRefusal(restrictions, ctx.userId, ctx.verifiedUser);
   if (user) throw refused(user);
   const done = (value: unknown): Outcome => ({ result: text(value), connectorId: null, actionId: null });
 
@@ -229,7 +239,10 @@ async function dispatch(
     credentialId?: string,
   ) => {
     const { connector } = findAction(connectorId, actionId);
-    const secret = await credentialSecret(ctx.server.accountId, ctx.userId, connectorId, credentialId);
+    if (!ctx.verifiedUser && credentialId) throw unverifiedCredentials();
+    const secret = ctx.verifiedUser
+      ? await credentialSecret(ctx.server.accountId, ctx.userId, connectorId, credentialId)
+      : undefined;
     const result = await callUpstreamTool(upstreamTarget(connector, secret), actionId, params);
     return { result, connectorId, actionId };
   };
@@ -278,11 +291,12 @@ async function dispatch(
     case "get_credentials_alloy": {
       const connectorId = argString(args, "connectorId", false);
       if (connectorId) findConnector(connectorId);
+      if (!ctx.verifiedUser) throw unverifiedCredentials();
       return done({ credentials: await listCredentials(ctx.server.accountId, ctx.userId, connectorId) });
     }
     case "get_credential_metadata_alloy": {
       const c = findConnector(argString(args, "connectorId")!);
-      const credentials = await listCredentials(ctx.server.accountId, ctx.userId, c.id);
+      const credentials = ctx.verifiedUser ? await listCredentials(ctx.server.accountId, ctx.userId, c.id) : [];
       return done({
         connectorId: c.id,
         authType: c.credentialHeader ? "header" : "none",
@@ -293,6 +307,7 @@ async function dispatch(
     }
     case "create_credential_alloy": {
       const c = findConnector(argString(args, "connectorId")!);
+      if (!ctx.verifiedUser) throw unverifiedCredentials();
       const value = argString(args, "value")!;
       if (value.length > 10_000) throw new ToolFailure('Argument "value" must be at most 10000 characters');
       const name = argString(args, "name", false);

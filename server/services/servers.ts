@@ -28,15 +28,18 @@ import {
 } from "@/lib/schemas/server";
 
 const DAY_MS = 86_400_000;
+const MAX_LISTED_TOKENS = 50;
 const ACCESS_TOKEN_PREFIX = "sbt_";
 
 // What a server answer needs besides the row: its current token and its restrictions.
 const serverInclude = {
+  // Every token not revoked, newest (the current one) first; toJson drops those past their grace or expiry.
+  // Bounded: only rotations with a grace period leave more than one, and they end within a day.
   accessTokens: {
-    where: { revokedAt: null, graceUntil: null },
-    orderBy: { createdAt: "desc" },
-    take: 1,
-    select: { hint: true, expiresAt: true },
+    where: { revokedAt: null },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: MAX_LISTED_TOKENS,
+    select: { hint: true, expiresAt: true, graceUntil: true },
   },
   restrictions: {
     select: {
@@ -57,7 +60,15 @@ export const restrictionsSelect = serverInclude.restrictions;
 function toJson(server: ServerRow): Server {
   const url = `${publicBaseUrl()}/mcp/${server.id}`;
   const restrictions = restrictionsToJson(server.restrictions);
-  const token = server.accessTokens[0];
+  const token = server.accessTokens.find((t) => t.graceUntil === null);
+  const now = Date.now();
+  const liveTokens = server.accessTokens
+    .filter((t) => t.expiresAt.getTime() > now && (t.graceUntil === null || t.graceUntil.getTime() > now))
+    .map((t) => ({
+      tokenHint: t.hint,
+      expiresAt: t.expiresAt.toISOString(),
+      graceUntil: t.graceUntil?.toISOString() ?? null,
+    }));
   return {
     serverId: server.id,
     name: server.name,
@@ -70,6 +81,7 @@ function toJson(server: ServerRow): Server {
     hasRestrictions: Object.keys(restrictions).length > 0,
     tokenExpiresAt: token ? token.expiresAt.toISOString() : null,
     tokenHint: token ? token.hint : null,
+    liveTokens,
     createdAt: server.createdAt.toISOString(),
     updatedAt: server.updatedAt.toISOString(),
   };
@@ -289,14 +301,14 @@ export async function rotateToken(
   const server = await db().$transaction(async (tx) => {
     const before = await lockOwned(tx, principal, serverId);
     const now = new Date();
-    const current = { serverId, revokedAt: null, graceUntil: null };
     if (graceSeconds > 0) {
       await tx.serverAccessToken.updateMany({
-        where: current,
+        where: { serverId, revokedAt: null, graceUntil: null },
         data: { graceUntil: new Date(now.getTime() + graceSeconds * 1000) },
       });
     } else {
-      await tx.serverAccessToken.updateMany({ where: current, data: { revokedAt: now } });
+      // No grace: every live token ends now, those still in an earlier rotation's grace too (issue #12).
+      await tx.serverAccessToken.updateMany({ where: { serverId, revokedAt: null }, data: { revokedAt: now } });
     }
     await tx.serverAccessToken.create({ data: token.row });
     await tx.mcpServer.update({ where: { id: serverId }, data: { updatedAt: now } });
@@ -310,6 +322,27 @@ export async function rotateToken(
     return tx.mcpServer.findUniqueOrThrow({ where: { id: serverId }, include: serverInclude });
   });
   return withToken(server, token.accessToken);
+}
+
+/**
+ * Revokes every token of the server, those in a rotation's grace period too: its token URLs answer 401
+ * until the next rotation mints a new one (issue #12 finding 8).
+ */
+export async function revokeAllTokens(principal: Principal, serverId: string): Promise<Server> {
+  const server = await db().$transaction(async (tx) => {
+    const before = await lockOwned(tx, principal, serverId);
+    const now = new Date();
+    await tx.serverAccessToken.updateMany({ where: { serverId, revokedAt: null }, data: { revokedAt: now } });
+    await tx.mcpServer.update({ where: { id: serverId }, data: { updatedAt: now } });
+    await recordAudit(tx, principal, {
+      action: "server.tokens_revoked",
+      serverId,
+      serverName: before.name,
+      oldValues: { tokenHints: toJson(before).liveTokens.map((t) => t.tokenHint) },
+    });
+    return tx.mcpServer.findUniqueOrThrow({ where: { id: serverId }, include: serverInclude });
+  });
+  return toJson(server);
 }
 
 /** Every relation that goes with a server, and how to count its rows. Keep in step with the schema. */

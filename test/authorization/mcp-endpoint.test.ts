@@ -175,7 +175,8 @@ beforeAll(async () => {
       isPublic: true,
       restrictions: { users: { mode: "allowlist", allowedIds: ["allowed-user"] } },
     }),
-    { "x-alloy-userid": "allowed-user" },
+    // An allowlist passes verified end users only (issue #12 finding 4).
+    { "x-alloy-user-token": (await mintJwt(c.aliceKid, "allowed-user", 3600)).token },
   );
   bobs = await live(await serverOf(bearer(c.bob.key), { name: "Bob Confidential Roadmap" }));
 
@@ -346,6 +347,14 @@ const TOKEN_URL_REFUSALS: Refusal[] = [
     code: "INVALID_REQUEST",
   },
   {
+    // An unverified label is stored in usage records: 256 characters at most (issue #12).
+    credential: "the token URL with a 257-character x-alloy-userid",
+    headers: () => ({ "x-alloy-userid": "u".repeat(257) }),
+    status: 400,
+    code: "INVALID_REQUEST",
+    message: "x-alloy-userid must be at most 256 characters on a token URL",
+  },
+  {
     credential: "a public server's token URL as its owner, whom the users blocklist names",
     server: () => blocking,
     ...NOT_PERMITTED,
@@ -366,6 +375,16 @@ const TOKEN_URL_REFUSALS: Refusal[] = [
     server: () => allowing,
     headers: () => ({ "x-alloy-userid": IMPOSTOR }),
     ...NOT_PERMITTED,
+  },
+  {
+    // Issue #12 finding 4: anyone holding the URL can write the header, so it never passes an allowlist.
+    credential: "a public server's token URL with an unverified x-alloy-userid the users allowlist names",
+    server: () => allowing,
+    headers: () => ({ "x-alloy-userid": "allowed-user" }),
+    status: 403,
+    code: "FORBIDDEN",
+    message:
+      "User is not permitted on this server (users allowlist): an unverified x-alloy-userid never passes it, send x-alloy-user-token",
   },
   {
     credential: "a public server's token URL with a JWT of a user the users allowlist does not name",
@@ -595,9 +614,9 @@ const WORKING_TOKEN_URL: Working[] = [
     user: () => COWORKER,
   },
   {
-    credential: "a public server's token URL with a user its allowlist names",
+    credential: "a public server's token URL with a JWT of a user its allowlist names",
     server: () => allowing,
-    headers: () => ({ "x-alloy-userid": "allowed-user" }),
+    headers: async () => ({ "x-alloy-user-token": (await mintJwt(c.aliceKid, "allowed-user", 600)).token }),
     user: () => "allowed-user",
   },
   {

@@ -62,6 +62,8 @@ type ServerFixture = {
   instructions: string;
   /** Who the users restriction lets in. */
   admits: (userId: string) => boolean;
+  /** A users allowlist: an unverified x-alloy-userid never passes it (issue #12 finding 4). */
+  allowlistsUsers: boolean;
   /** The per-action tools that tools/list must show. */
   actionTools: string[];
 };
@@ -180,6 +182,7 @@ beforeAll(async () => {
       token: created.accessToken,
       instructions: (body.customInstructions as string | undefined) ?? "",
       admits,
+      allowlistsUsers: (body.restrictions as { users?: { mode: string } } | undefined)?.users?.mode === "allowlist",
       actionTools: actionTools.sort(),
     };
   }
@@ -322,6 +325,7 @@ const claimArb = fc.oneof(
       { kind: "userId" as const, who: "someone" },
       { kind: "userId" as const, who: "" },
       { kind: "userId" as const, who: "u".repeat(10_001) },
+      { kind: "userId" as const, who: "u".repeat(257) },
     ),
   },
   {
@@ -572,8 +576,11 @@ function resolveToken(token: NonNullable<Spec["token"]>, server: ServerFixture |
   return { segments: tokens[token], live };
 }
 
-/** The end user a token-URL caller claims, or a refusal status. */
-function claimedUser(h: HeaderChoice, server: ServerFixture): { user?: string; refusal?: number } {
+/**
+ * The end user a token-URL caller claims, or a refusal status. `verified`: a JWT (or the owner's own id);
+ * any other x-alloy-userid is an unverified label of at most 256 characters.
+ */
+function claimedUser(h: HeaderChoice, server: ServerFixture): { user?: string; verified?: boolean; refusal?: number } {
   const c = h.claim;
   if (c.kind === "jwt") {
     if (c.who === "a") return server.accountId === fx.accountA ? { user: fz.JWT_USER } : { refusal: 401 };
@@ -583,8 +590,8 @@ function claimedUser(h: HeaderChoice, server: ServerFixture): { user?: string; r
   if (c.kind === "none") return {};
   const value = claimValue(c.who, server);
   if (value === "") return {};
-  if (value.length > 10_000) return { refusal: 400 };
-  return { user: value };
+  if (value.length > 256) return { refusal: 400 };
+  return { user: value, verified: value === server.owner };
 }
 /** What the server reads from x-alloy-userid: the header value as sent, HTTP blanks around dropped. */
 const claimValue = (who: string, server: ServerFixture) =>
@@ -633,6 +640,7 @@ function expectation(
         const userId = server.isPublic ? (claim.user ?? server.owner) : server.owner;
         if (!server.isPublic && claim.user !== undefined && claim.user !== server.owner) refusals.add(403);
         else if (!server.admits(userId)) refusals.add(403);
+        else if (server.isPublic && claim.verified === false && server.allowlistsUsers) refusals.add(403);
         else access = { server, userId };
       }
     }

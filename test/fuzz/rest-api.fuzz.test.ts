@@ -69,7 +69,15 @@ import {
 } from "@/test/fuzz/fuzz-kit";
 
 /** Runs per property, sized so the file stays well under two minutes on PGlite on two cores. */
-const RUNS = { create: 1_900, list: 1_400, get: 1_700, update: 1_900, remove: 1_600, rotate: 1_600 } as const;
+const RUNS = {
+  create: 1_900,
+  list: 1_400,
+  get: 1_700,
+  update: 1_900,
+  remove: 1_600,
+  rotate: 1_600,
+  revokeAll: 600,
+} as const;
 const MIN_REQUESTS = 10_000;
 
 const tally = new Tally();
@@ -430,6 +438,7 @@ const SERVER_KEYS = [
   "hasRestrictions",
   "tokenExpiresAt",
   "tokenHint",
+  "liveTokens",
   "createdAt",
   "updatedAt",
 ];
@@ -447,12 +456,20 @@ function checkServerObject(s: any, withToken: boolean, ctx: string) {
     [...SERVER_KEYS, ...(withToken ? ["accessToken", "accessUrl"] : [])].sort(),
   );
   expect(s.serverId, ctx).toMatch(/^[a-z0-9-]{1,40}-[0-9a-f]{8}$/);
-  for (const key of ["name", "description", "customInstructions", "tokenHint"])
-    expect(typeof s[key], ctx).toBe("string");
+  for (const key of ["name", "description", "customInstructions"]) expect(typeof s[key], ctx).toBe("string");
+  // A server whose tokens were all revoked (DELETE …/token) has no current token until its next rotation.
+  if (s.tokenHint !== null) expect(typeof s.tokenHint, ctx).toBe("string");
+  expect(Array.isArray(s.liveTokens), ctx).toBe(true);
+  for (const t of s.liveTokens) {
+    expect(Object.keys(t).sort(), ctx).toEqual(["expiresAt", "graceUntil", "tokenHint"]);
+    expect(t.expiresAt, ctx).toMatch(ISO);
+    if (t.graceUntil !== null) expect(t.graceUntil, ctx).toMatch(ISO);
+  }
   expect(s.mode, ctx).toBe("connectivity");
   expect(typeof s.isPublic, ctx).toBe("boolean");
   expect(s.url, ctx).toBe(`${BASE_URL}/mcp/${s.serverId}`);
-  for (const key of ["tokenExpiresAt", "createdAt", "updatedAt"]) expect(s[key], ctx).toMatch(ISO);
+  for (const key of ["createdAt", "updatedAt"]) expect(s[key], ctx).toMatch(ISO);
+  if (s.tokenExpiresAt !== null || s.tokenHint !== null) expect(s.tokenExpiresAt, ctx).toMatch(ISO);
   expect(Date.parse(s.updatedAt), ctx).toBeGreaterThanOrEqual(Date.parse(s.createdAt));
   expect(isObject(s.restrictions), ctx).toBe(true);
   for (const [dimension, part] of Object.entries<any>(s.restrictions)) {
@@ -526,7 +543,7 @@ async function perServerRowTotal(serverId: string) {
 // ---------------------------------------------------------------------------------------------------
 // One fuzzed request, end to end.
 
-type Route = "create" | "list" | "get" | "update" | "delete" | "rotate";
+type Route = "create" | "list" | "get" | "update" | "delete" | "rotate" | "revokeAll";
 const METHOD: Record<Route, string> = {
   create: "POST",
   list: "GET",
@@ -534,6 +551,7 @@ const METHOD: Record<Route, string> = {
   update: "PUT",
   delete: "DELETE",
   rotate: "POST",
+  revokeAll: "DELETE",
 };
 type Spec = { headers: HeaderSpec; query: QuerySpec; id?: IdSpec; body: BodySpec };
 
@@ -565,7 +583,7 @@ async function fuzzRequest(route: Route, spec: Spec) {
   const path =
     route === "create" || route === "list"
       ? "/api/servers"
-      : `/api/servers/${target!.segment}${route === "rotate" ? "/token" : ""}`;
+      : `/api/servers/${target!.segment}${route === "rotate" || route === "revokeAll" ? "/token" : ""}`;
   const url = `${path}${queryString(spec.query)}`;
   const params = new URL(url, BASE_URL).searchParams;
   const method = METHOD[route];
@@ -762,6 +780,14 @@ async function checkSuccess(
       checkExpiry(res.body, days, c.started, c.ended, where);
       break;
     }
+    case "revokeAll": {
+      checkServerObject(res.body, false, where);
+      expect(res.body.serverId, where).toBe(c.target!.id);
+      expect(res.body, where).toMatchObject({ tokenHint: null, tokenExpiresAt: null, liveTokens: [] });
+      const live = await db().serverAccessToken.count({ where: { serverId: c.target!.id, revokedAt: null } });
+      expect(live, `every token is revoked\n${where}`).toBe(0);
+      break;
+    }
     case "delete": {
       const id = c.target!.id;
       if (res.body?.dryRun === true) {
@@ -814,6 +840,8 @@ describe(`REST API fuzz (seed ${SEED})`, () => {
   );
 
   property("POST /api/servers/{serverId}/token", "rotate", specArb(junkQueryArb, rotateBodyArb, true), RUNS.rotate);
+
+  property("DELETE /api/servers/{serverId}/token", "revokeAll", specArb(junkQueryArb, noBody, true), RUNS.revokeAll);
 
   it("answers a body over 10 MB with 413 INVALID_REQUEST on every route that reads one, and changes nothing", async () => {
     const id = poolOf(fx.accountA, fx.userA)[0]!;

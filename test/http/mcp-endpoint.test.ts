@@ -21,6 +21,8 @@ let key = "";
 let ownerId = "";
 let jwtUser = "";
 let jwt = "";
+/** End users' JWTs: acting as an end user on a public token URL takes a verified one (issue #12). */
+const userJwts: Record<string, string> = {};
 let everything: Everything;
 let fixture: Fixture;
 const memoryFile = path.join(os.tmpdir(), `switchboard-memory-${process.pid}.jsonl`);
@@ -90,6 +92,7 @@ beforeAll(async () => {
   ownerId = tenant.userId;
   jwtUser = "jwt-end-user";
   jwt = (await createJwt(tenant.accountId, jwtUser)).token;
+  for (const user of ["carol", "dave"]) userJwts[user] = (await createJwt(tenant.accountId, user)).token;
   // PGlite: one process per data dir. Seed first, then hand the database to the app.
   await closeDb();
   everything = await startEverything();
@@ -348,13 +351,15 @@ describe("restrictions", () => {
 describe("per-user credentials", () => {
   it("are stored per end user and connector, sent upstream in the declared header, and survive the server", async () => {
     const server = await createServer({ name: "creds", isPublic: true });
+    // REST: the override key names the end user; the token URL: the end user's own JWT.
     const asUser = (user: string) => ({ "x-alloy-userid": user });
+    const asEndUser = (user: string) => ({ "x-alloy-user-token": userJwts[user]! });
     const whoami = async (user: string) => {
       const res = await rpc(
         server.accessUrl,
         "tools/call",
         { name: `${fixtureId}__whoami`, arguments: {} },
-        asUser(user),
+        asEndUser(user),
       );
       return JSON.parse(res.body.result.content[0].text).token as string | null;
     };
@@ -364,7 +369,7 @@ describe("per-user credentials", () => {
       server.accessUrl,
       "tools/call",
       { name: "create_credential_alloy", arguments: { connectorId: fixtureId, value: "carol-upstream-token" } },
-      asUser("carol"),
+      asEndUser("carol"),
     );
     const credential = JSON.parse(created.body.result.content[0].text);
     expect(credential.credentialId).toMatch(/^cred_/);
@@ -384,7 +389,7 @@ describe("per-user credentials", () => {
       server.accessUrl,
       "tools/call",
       { name: "get_credential_metadata_alloy", arguments: { connectorId: fixtureId } },
-      asUser("carol"),
+      asEndUser("carol"),
     );
     expect(JSON.parse(meta.body.result.content[0].text)).toMatchObject({
       headerName: "x-upstream-token",
@@ -394,7 +399,7 @@ describe("per-user credentials", () => {
       server.accessUrl,
       "tools/call",
       { name: "get_credentials_alloy", arguments: {} },
-      asUser("carol"),
+      asEndUser("carol"),
     );
     expect(JSON.parse(listed.body.result.content[0].text).credentials).toHaveLength(1);
 

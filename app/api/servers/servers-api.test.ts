@@ -43,6 +43,7 @@ describe("POST /api/servers", () => {
       hasRestrictions: false,
       tokenExpiresAt: expect.stringMatching(isoZ),
       tokenHint: server.accessToken.slice(-4),
+      liveTokens: [{ tokenHint: server.accessToken.slice(-4), expiresAt: server.tokenExpiresAt, graceUntil: null }],
       createdAt: expect.stringMatching(isoZ),
       updatedAt: expect.stringMatching(isoZ),
       accessToken: expect.stringMatching(/^sbt_[\w-]{43}$/),
