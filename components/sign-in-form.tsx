@@ -10,6 +10,7 @@ import { type z } from "zod";
 import { Button } from "@/components/ui/button";
 import { FieldError, Input, Label } from "@/components/ui/input";
 import { api, ApiClientError } from "@/lib/api-client";
+import { safeCallback } from "@/lib/safe-callback";
 import { signInSchema, signUpSchema } from "@/lib/schemas/account";
 
 const messages: Record<string, string> = {
@@ -24,10 +25,6 @@ async function signInWith(email: string, password: string) {
   return null;
 }
 
-function safeCallback(url: string | null) {
-  return url && url.startsWith("/") && !url.startsWith("//") ? url : "/servers";
-}
-
 export function SignInForm({ signUpEnabled, callbackUrl }: { signUpEnabled: boolean; callbackUrl: string | null }) {
   const router = useRouter();
   const [formError, setFormError] = useState<string | null>(null);
@@ -38,7 +35,7 @@ export function SignInForm({ signUpEnabled, callbackUrl }: { signUpEnabled: bool
     setFormError(null);
     const error = await signInWith(email, password);
     if (error) return setFormError(error);
-    router.replace(safeCallback(callbackUrl));
+    router.replace(safeCallback(callbackUrl, window.location.origin));
     router.refresh();
   });
 

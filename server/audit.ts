@@ -5,11 +5,7 @@ import type { Prisma } from "@/server/generated/prisma/client";
 import { newId } from "@/server/secrets";
 
 export type AuditAction =
-  | "server.created"
-  | "server.updated"
-  | "server.token_rotated"
-  | "server.tokens_revoked"
-  | "server.deleted";
+  "server.created" | "server.updated" | "server.token_rotated" | "server.tokens_revoked" | "server.deleted";
 
 /** Writes an audit event inside the caller's transaction, so it commits or rolls back with the change. */
 export async function recordAudit(
