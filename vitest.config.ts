@@ -25,6 +25,8 @@ export default defineConfig({
       PUBLIC_BASE_URL: "http://switchboard.test",
       // Most tests make hundreds of calls with one key; the rate-limit tests set their own budgets.
       RATE_LIMIT_PER_MINUTE: "1000000",
+      // The suites' upstreams listen on loopback, which connectors may not reach by default (issue #12).
+      CONNECTOR_ALLOWED_HOSTS: "127.0.0.0/8,::1",
     },
   },
 });

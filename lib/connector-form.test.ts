@@ -30,8 +30,7 @@ describe("toCreateInput", () => {
         { name: "", value: "" },
       ],
       credentialPrefix: "Bearer ",
-      command: "ignored",
-      args: [{ value: "ignored" }],
+      stdioCommand: "ignored",
     });
     expect(toCreateInput(values)).toEqual({
       name: "GitHub",
@@ -42,8 +41,9 @@ describe("toCreateInput", () => {
     });
     expect(createConnectorSchema.safeParse(toCreateInput(values)).success).toBe(true);
 
-    const stdio = form({ name: "Memory", transport: "stdio", command: "npx", args: [{ value: "-y" }], url: "x" });
-    expect(toCreateInput(stdio)).toEqual({ name: "Memory", command: "npx", args: ["-y"], env: undefined });
+    // stdio: only the name of the operator's command; no command line, arguments or environment exist here.
+    const stdio = form({ name: "Memory", transport: "stdio", stdioCommand: "memory", url: "x" });
+    expect(toCreateInput(stdio)).toEqual({ name: "Memory", stdioCommand: "memory" });
   });
 });
 
@@ -75,27 +75,18 @@ describe("the form's validation", () => {
       "headers.3.value": "At most 10000 characters",
       credentialHeader: "Invalid header name",
     });
-    expect(errors(form({ name: "x", transport: "stdio", env: [{ name: "1BAD", value: "v" }] }))).toEqual({
-      command: "Required",
-      "env.0.name": "Invalid variable name",
+    expect(errors(form({ name: "x", transport: "stdio" }))).toEqual({
+      stdioCommand: "Must be the name of a command of the operator's list",
     });
   });
 
-  it("refuses two rows for one header (case-insensitively) or one variable (case-sensitively)", () => {
+  it("refuses two rows for one header (case-insensitively)", () => {
     const headers = [
       { name: "X-Key", value: "a" },
       { name: "x-key", value: "b" },
     ];
     expect(errors(form({ name: "x", url: "http://h/mcp", headers }))).toEqual({
       "headers.1.name": "Duplicate header name",
-    });
-    const env = [
-      { name: "KEY", value: "a" },
-      { name: "key", value: "b" },
-      { name: "KEY", value: "c" },
-    ];
-    expect(errors(form({ name: "x", transport: "stdio", command: "node", env }))).toEqual({
-      "env.2.name": "Duplicate variable name",
     });
   });
 });
@@ -124,12 +115,8 @@ describe("placeIssue, for the API's 400 answers", () => {
     });
   });
 
-  it("maps plain fields, arguments and anything else", () => {
-    expect(placeIssue("command", "Set CONNECTORS_ALLOW_STDIO=true", values).field).toBe("command");
-    expect(placeIssue("args.2", "Too big: expected string to have <=10000 characters", values)).toEqual({
-      field: "args.2.value",
-      message: "At most 10000 characters",
-    });
+  it("maps plain fields and anything else", () => {
+    expect(placeIssue("stdioCommand", "Must name one of the commands", values).field).toBe("stdioCommand");
     expect(placeIssue("(root)", "Body is empty", values)).toEqual({ field: "root", message: "Body is empty" });
   });
 });

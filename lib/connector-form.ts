@@ -1,6 +1,5 @@
 // The add-connector form's values and their validation, kept apart from the components so they can be
-// unit-tested. The form keeps rows (header name/value pairs, arguments, variables) that the API takes as
-// records and arrays; every check is the API's own createConnectorSchema, run on exactly what the form
+// unit-tested. The form keeps rows (header name/value pairs) that the API takes as records; every check is the API's own createConnectorSchema, run on exactly what the form
 // would send, with each issue put back on the row and field it came from. The API's 400 answers are
 // placed the same way (placeIssue).
 import { z } from "zod";
@@ -16,13 +15,12 @@ const formShape = z.object({
   headers: z.array(pairSchema),
   credentialHeader: z.string(),
   credentialPrefix: z.string(),
-  command: z.string(),
-  args: z.array(z.object({ value: z.string() })),
-  env: z.array(pairSchema),
+  /** stdio: the name of one of the operator's commands (CONNECTORS_STDIO_COMMANDS). */
+  stdioCommand: z.string(),
 });
 
 export type ConnectorFormValues = z.infer<typeof formShape>;
-export type PairList = "headers" | "env";
+export type PairList = "headers";
 
 const filled = (rows: Pair[]) =>
   rows.map((row) => ({ name: row.name.trim(), value: row.value })).filter((row) => row.name || row.value);
@@ -34,12 +32,7 @@ const asRecord = (rows: Pair[]) => {
 /** The body the API gets: only the chosen transport's fields; blank rows and blank optional fields left out. */
 export function toCreateInput(values: ConnectorFormValues): CreateConnectorInput {
   if (values.transport === "stdio") {
-    return {
-      name: values.name,
-      command: values.command,
-      args: values.args.length ? values.args.map((arg) => arg.value) : undefined,
-      env: asRecord(values.env),
-    };
+    return { name: values.name, stdioCommand: values.stdioCommand };
   }
   return {
     name: values.name,
@@ -50,7 +43,7 @@ export function toCreateInput(values: ConnectorFormValues): CreateConnectorInput
   };
 }
 
-export const PAIR_NOUN: Record<PairList, string> = { headers: "header", env: "variable" };
+export const PAIR_NOUN: Record<PairList, string> = { headers: "header" };
 
 /** zod's default wording for length checks, said the way the rest of the form speaks. */
 function friendly(message: string) {
@@ -73,10 +66,10 @@ export function placeIssue(
   const [head = "", ...rest] = typeof path === "string" ? path.split(".") : path.map(String);
   const key = rest.join(".");
   const text = friendly(message);
-  if (["name", "url", "command", "credentialHeader", "credentialPrefix"].includes(head)) {
+  if (["name", "url", "stdioCommand", "credentialHeader", "credentialPrefix"].includes(head)) {
     return { field: head, message: text };
   }
-  if (head === "headers" || head === "env") {
+  if (head === "headers") {
     // A row with a value but no name is sent under the key "": it is that row the issue is about.
     const index =
       rest.length === 0
@@ -87,7 +80,6 @@ export function placeIssue(
       ? { field: `${head}.${index}.name`, message: `Invalid ${PAIR_NOUN[head]} name` }
       : { field: `${head}.${index}.value`, message: text };
   }
-  if (head === "args") return { field: key ? `args.${key}.value` : "args", message: text };
   return { field: "root", message: text };
 }
 
@@ -98,8 +90,8 @@ function duplicateRows(values: ConnectorFormValues, list: PairList) {
   values[list].forEach((row, index) => {
     const name = row.name.trim();
     if (!name) return;
-    // Header names are case-insensitive on the wire; environment variable names are not.
-    const key = list === "headers" ? name.toLowerCase() : name;
+    // Header names are case-insensitive on the wire.
+    const key = name.toLowerCase();
     if (seen.has(key)) duplicates.push(index);
     seen.add(key);
   });
@@ -113,7 +105,7 @@ export const connectorFormSchema = formShape.superRefine((values, ctx) => {
     const placed = placeIssue(issue.path, issue.message, values, badKey);
     ctx.addIssue({ code: "custom", path: placed.field.split("."), message: placed.message });
   }
-  const lists: PairList[] = values.transport === "http" ? ["headers"] : ["env"];
+  const lists: PairList[] = values.transport === "http" ? ["headers"] : [];
   for (const list of lists) {
     for (const index of duplicateRows(values, list)) {
       ctx.addIssue({ code: "custom", path: [list, index, "name"], message: `Duplicate ${PAIR_NOUN[list]} name` });
@@ -128,7 +120,5 @@ export const emptyConnectorForm: ConnectorFormValues = {
   headers: [],
   credentialHeader: "",
   credentialPrefix: "",
-  command: "",
-  args: [],
-  env: [],
+  stdioCommand: "",
 };

@@ -154,10 +154,16 @@ function parse<S extends AnySchema>(schema: S, input: unknown, where: "query" | 
 const tooLarge = () =>
   new ApiError("INVALID_REQUEST", `Request body must be at most ${MAX_BODY_BYTES} bytes`, undefined, 413);
 
-/** Reads a JSON body, refusing more than MAX_BODY_BYTES without buffering past the limit. */
-async function readJson(request: Request, emptyAllowed: boolean): Promise<unknown> {
+/**
+ * Reads a body as text, refusing more than MAX_BODY_BYTES without buffering past the limit: a declared
+ * Content-Length over it is refused before a byte is read. The REST routes and the MCP endpoint share it.
+ */
+export async function readLimitedText(request: Request): Promise<string> {
   const declared = Number(request.headers.get("content-length") ?? "NaN");
-  if (declared > MAX_BODY_BYTES) throw tooLarge();
+  if (declared > MAX_BODY_BYTES) {
+    await request.body?.cancel().catch(() => undefined);
+    throw tooLarge();
+  }
   const chunks: Uint8Array[] = [];
   let size = 0;
   if (request.body) {
@@ -173,7 +179,12 @@ async function readJson(request: Request, emptyAllowed: boolean): Promise<unknow
       chunks.push(value);
     }
   }
-  const text = Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/** Reads a JSON body within the limit (readLimitedText). */
+async function readJson(request: Request, emptyAllowed: boolean): Promise<unknown> {
+  const text = await readLimitedText(request);
   if (text.trim() === "") {
     if (emptyAllowed) return {};
     throw new ApiError("INVALID_REQUEST", "Request body must be a JSON object", {

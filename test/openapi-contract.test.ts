@@ -90,9 +90,7 @@ describe("assertMatchesContract", () => {
       transport: "http",
       url: "https://mcp.example.com/mcp",
       headerNames: ["authorization"],
-      envNames: [],
-      command: null,
-      args: [],
+      stdioCommand: null,
       credentialHeader: null,
       actionCount: 0,
       health: { status: "unknown", lastCheckedAt: null, lastError: null },
@@ -104,6 +102,10 @@ describe("assertMatchesContract", () => {
     expect(
       check("GET", "/api/connectors/github-1a2b3c4d", json(200, { ...connector, headers: { authorization: "x" } })),
     ).toThrow(/additional properties {"additionalProperty":"headers"}/);
+    // stdio arguments are secrets like header values (issue #12): an answer with them is not the contract.
+    expect(
+      check("GET", "/api/connectors/github-1a2b3c4d", json(200, { ...connector, args: ["--token", "x"] })),
+    ).toThrow(/additional properties {"additionalProperty":"args"}/);
     expect(
       check(
         "POST",

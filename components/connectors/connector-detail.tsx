@@ -242,16 +242,14 @@ export function ConnectorDetail({ connectorId }: { connectorId: string }) {
           <DetailItem label="Transport">
             <TransportSummary connector={connector} />
           </DetailItem>
-          {connector.transport === "http" ? (
+          {connector.transport === "http" && connector.headerNames ? (
             <>
               <DetailItem label="Request headers">{names(connector.headerNames)}</DetailItem>
               <DetailItem label="Credential header">
                 {connector.credentialHeader ? <span className="font-mono">{connector.credentialHeader}</span> : none}
               </DetailItem>
             </>
-          ) : (
-            <DetailItem label="Environment variables">{names(connector.envNames)}</DetailItem>
-          )}
+          ) : null}
           <DetailItem label="Health">
             <HealthSummary health={connector.health} />
           </DetailItem>

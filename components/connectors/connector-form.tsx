@@ -143,7 +143,7 @@ function RowsFieldset({
   );
 }
 
-/** Name/value rows (request headers, environment variables); values are masked. */
+/** Name/value rows (request headers); values are masked. */
 function PairRows({ form, list, legend, hint }: { form: Form; list: PairList; legend: string; hint: string }) {
   const { fields, append, remove } = useFieldArray({ control: form.control, name: list });
   const noun = PAIR_NOUN[list];
@@ -166,7 +166,7 @@ function PairRows({ form, list, legend, hint }: { form: Form; list: PairList; le
               field={`${list}.${index}.name`}
               label={`${Noun} ${index + 1} name`}
               errorId={errorId}
-              placeholder={list === "headers" ? "x-api-key" : "API_TOKEN"}
+              placeholder="x-api-key"
               className="w-full font-mono text-xs sm:w-56"
             />
             <RowInput
@@ -186,30 +186,34 @@ function PairRows({ form, list, legend, hint }: { form: Form; list: PairList; le
   );
 }
 
-function ArgumentRows({ form }: { form: Form }) {
-  const { fields, append, remove } = useFieldArray({ control: form.control, name: "args" });
+/** The operator's commands by name: their arguments and environment are the operator's, never shown. */
+function StdioCommandField({ form, names }: { form: Form; names: string[] }) {
+  const error = errorOf(form, "stdioCommand");
   return (
-    <RowsFieldset
-      legend="Arguments"
-      hint="One argument a row, passed as is (no shell)."
-      noun="argument"
-      rows={fields}
-      error={errorOf(form, "args")}
-      onAdd={() => append({ value: "" })}
-      onRemove={remove}
-      renderRow={(index, errorId) => ({
-        error: errorOf(form, `args.${index}.value`),
-        inputs: (
-          <RowInput
-            form={form}
-            field={`args.${index}.value`}
-            label={`Argument ${index + 1}`}
-            errorId={errorId}
-            className="min-w-0 flex-1 font-mono text-xs"
-          />
-        ),
-      })}
-    />
+    <div className="grid gap-1">
+      <label htmlFor="stdioCommand" className="text-sm font-medium">
+        Command
+      </label>
+      <select
+        id="stdioCommand"
+        className="h-9 rounded-md border border-zinc-300 bg-transparent px-2 text-sm dark:border-zinc-700"
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? "stdioCommand-error stdioCommand-hint" : "stdioCommand-hint"}
+        {...form.register("stdioCommand")}
+      >
+        <option value="">Choose a command…</option>
+        {names.map((name) => (
+          <option key={name} value={name}>
+            {name}
+          </option>
+        ))}
+      </select>
+      <p id="stdioCommand-hint" className="text-xs text-zinc-600 dark:text-zinc-400">
+        One of the commands the operator allows (CONNECTORS_STDIO_COMMANDS), with the arguments and environment the
+        operator fixed; run on this host, without a shell, as an unprivileged user.
+      </p>
+      <FieldError id="stdioCommand-error" message={error} />
+    </div>
   );
 }
 
@@ -226,7 +230,12 @@ function applyServerIssues(error: unknown, form: Form, values: ConnectorFormValu
   return true;
 }
 
-export function ConnectorForm({ stdioEnabled, timeoutMs }: { stdioEnabled: boolean; timeoutMs: number }) {
+/**
+ * `stdioCommands`: the names of the operator's stdio commands (CONNECTORS_STDIO_COMMANDS); stdio is
+ * offered only when there is at least one, and the owner picks one by name: no command line is typed here.
+ */
+export function ConnectorForm({ stdioCommands, timeoutMs }: { stdioCommands: string[]; timeoutMs: number }) {
+  const stdioEnabled = stdioCommands.length > 0;
   const router = useRouter();
   const create = useCreateConnector();
   const form: Form = useForm<ConnectorFormValues, unknown, ConnectorFormValues>({
@@ -266,13 +275,13 @@ export function ConnectorForm({ stdioEnabled, timeoutMs }: { stdioEnabled: boole
           </label>
           <label className="flex items-center gap-2 text-sm">
             <input type="radio" value="stdio" className="h-4 w-4" {...form.register("transport")} />
-            stdio: a command this host runs
+            stdio: a command of the operator’s list, run on this host
           </label>
         </fieldset>
       ) : (
         <p className="text-sm text-zinc-600 dark:text-zinc-400" data-testid="stdio-disabled">
           Connectors are reached over Streamable HTTP. stdio connectors (a command this host runs) are disabled on this
-          installation; the operator can enable them with <code>CONNECTORS_ALLOW_STDIO=true</code>.
+          installation; the operator can list the commands allowed in <code>CONNECTORS_STDIO_COMMANDS</code>.
         </p>
       )}
 
@@ -305,20 +314,7 @@ export function ConnectorForm({ stdioEnabled, timeoutMs }: { stdioEnabled: boole
         </>
       ) : (
         <>
-          <TextField
-            form={form}
-            field="command"
-            label="Command"
-            placeholder="npx"
-            hint="Run on this host, without a shell, each time the gateway talks to the connector."
-          />
-          <ArgumentRows form={form} />
-          <PairRows
-            form={form}
-            list="env"
-            legend="Environment variables (optional)"
-            hint="Values are stored encrypted and never shown again; only the names are."
-          />
+          <StdioCommandField form={form} names={stdioCommands} />
         </>
       )}
 

@@ -45,10 +45,12 @@ export function HealthSummary({ health, compact = false }: { health: Connector["
   );
 }
 
-/** How the gateway reaches the connector: its URL, or the command this host runs. */
+/**
+ * How the gateway reaches the connector: its URL (userinfo and query values masked), or the name of the
+ * operator's stdio command. Only the account owner's answers carry either; others see the transport alone.
+ */
 export function TransportSummary({ connector }: { connector: Connector }) {
-  const target =
-    connector.transport === "http" ? connector.url : [connector.command, ...(connector.args ?? [])].join(" ");
+  const target = connector.transport === "http" ? connector.url : connector.stdioCommand;
   return (
     <span className="flex min-w-0 items-center gap-2">
       <Badge className="shrink-0">{connector.transport === "http" ? "HTTP" : "stdio"}</Badge>

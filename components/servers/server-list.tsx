@@ -4,7 +4,7 @@
 import { ChevronLeft, ChevronRight, Plus, Server as ServerIcon, Trash2 } from "lucide-react";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { DeleteServersDialog, type DeleteTarget } from "@/components/servers/delete-servers-dialog";
 import { Button } from "@/components/ui/button";
 import { SearchInput } from "@/components/ui/input";
@@ -64,17 +64,20 @@ export function ServerList({ ownerLabel }: { ownerLabel: string }) {
   const searchRef = useRef<HTMLInputElement>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
 
-  const setParams = (next: Record<string, string | null>) => {
-    // From the address bar, not this render's searchParams: a delayed search must not undo a sort
-    // chosen in the meantime.
-    const params = new URLSearchParams(window.location.search);
-    for (const [key, value] of Object.entries(next)) {
-      if (value === null || value === "") params.delete(key);
-      else params.set(key, value);
-    }
-    const query = params.toString();
-    router.replace(query ? `${pathname}?${query}` : pathname, { scroll: false });
-  };
+  const setParams = useCallback(
+    (next: Record<string, string | null>) => {
+      // From the address bar, not this render's searchParams: a delayed search must not undo a sort
+      // chosen in the meantime.
+      const params = new URLSearchParams(window.location.search);
+      for (const [key, value] of Object.entries(next)) {
+        if (value === null || value === "") params.delete(key);
+        else params.set(key, value);
+      }
+      const query = params.toString();
+      router.replace(query ? `${pathname}?${query}` : pathname, { scroll: false });
+    },
+    [pathname, router],
+  );
 
   // Typing searches after a pause, from the first page.
   useEffect(() => {
@@ -83,7 +86,7 @@ export function ServerList({ ownerLabel }: { ownerLabel: string }) {
       if (current !== search.trim()) setParams({ q: search.trim() || null, page: null });
     }, 300);
     return () => clearTimeout(timer);
-  }, [search]);
+  }, [search, setParams]);
 
   const query = useServers({ limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE, q: q || undefined, order });
   const data = query.data;

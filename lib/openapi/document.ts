@@ -503,9 +503,7 @@ const exampleConnector: Connector = {
   transport: "http",
   url: "https://mcp.example.com/mcp",
   headerNames: ["x-api-version"],
-  envNames: [],
-  command: null,
-  args: [],
+  stdioCommand: null,
   credentialHeader: "authorization",
   actionCount: 1,
   health: { status: "ok", lastCheckedAt: "2026-11-28T09:30:00.000Z", lastError: null },
@@ -539,7 +537,7 @@ const exampleBrokenConnector: ConnectorWithActions = {
   health: {
     status: "error",
     lastCheckedAt: "2026-11-28T09:30:00.000Z",
-    lastError: "connector unreachable: connect ECONNREFUSED",
+    lastError: "the connector could not be reached",
   },
   actions: [],
 };
@@ -576,12 +574,21 @@ const connectorNotFound: ZodOpenApiResponseObject = {
   }),
 };
 
+// Creating, refreshing and deleting connectors is the account owner's (issue #12, docs/decisions/0006).
+const ownerOnlyExample: Examples = {
+  ownerOnly: errorExample(
+    "An end user's JWT, a member's session, or a key acting as another end user",
+    "FORBIDDEN",
+    "Only the account owner may add, refresh or delete connectors",
+  ),
+};
+
 const createConnectorOp: ZodOpenApiOperationObject = {
   operationId: "create-connector",
   tags: [CONNECTORS_TAG],
   summary: "Create connector",
   description:
-    "Registers an upstream MCP server in the caller's account (Streamable HTTP `url`, or a stdio `command` where the operator allows it) and discovers its actions right away. A failing upstream does not fail the request: the connector is created with no actions and the failure in `health`. Header and environment values are stored encrypted and never returned.",
+    "Account owner only (the owner's dashboard session, or an API key of the owner not acting as another end user). Registers an upstream MCP server in the caller's account (Streamable HTTP `url`, or `stdioCommand`: the name of a command the operator lists in CONNECTORS_STDIO_COMMANDS) and discovers its actions right away. Every connection goes to a public address unless the operator's CONNECTOR_ALLOWED_HOSTS lets it through; answers and catalogs are bounded. A failing upstream does not fail the request: the connector is created with no actions and a fixed message (at most a status code, never the upstream's text) in `health`. Header values are stored encrypted and never returned.",
   security,
   requestParams: { header: identityHeaders },
   requestBody: jsonBody(createConnectorSchema, {
@@ -592,10 +599,9 @@ const createConnectorOp: ZodOpenApiOperationObject = {
       credentialHeader: "authorization",
       credentialPrefix: "Bearer ",
     }),
-    stdio: example("stdio (needs CONNECTORS_ALLOW_STDIO=true)", {
+    stdio: example("stdio: a command of the operator's list, by name", {
       name: "Memory",
-      command: "npx",
-      args: ["-y", "@modelcontextprotocol/server-memory"],
+      stdioCommand: "memory",
     }),
   }),
   responses: {
@@ -611,22 +617,29 @@ const createConnectorOp: ZodOpenApiOperationObject = {
       invalidUrl: errorExample("Not an http(s) URL", "INVALID_REQUEST", "Invalid request body", {
         issues: [{ path: "url", message: "Must be an http(s) URL" }],
       }),
-      urlOrCommand: errorExample("Both or neither of url and command", "INVALID_REQUEST", "Invalid request body", {
-        issues: [{ path: "url", message: "Give exactly one of url (Streamable HTTP) or command (stdio)" }],
+      urlOrCommand: errorExample("Both or neither of url and stdioCommand", "INVALID_REQUEST", "Invalid request body", {
+        issues: [{ path: "url", message: "Give exactly one of url (Streamable HTTP) or stdioCommand (stdio)" }],
       }),
-      stdioDisabled: errorExample(
-        "A stdio connector where the operator has not enabled them",
+      stdioNotListed: errorExample(
+        "A stdio command the operator does not list",
         "INVALID_REQUEST",
-        "stdio connectors are disabled on this installation",
-        { issues: [{ path: "command", message: "Set CONNECTORS_ALLOW_STDIO=true to allow stdio connectors" }] },
+        "Not a stdio command of this installation",
+        {
+          issues: [
+            {
+              path: "stdioCommand",
+              message: "Must name one of the commands the operator lists in CONNECTORS_STDIO_COMMANDS",
+            },
+          ],
+        },
       ),
       unknownField: errorExample("An unknown field", "INVALID_REQUEST", "Invalid request body", {
-        issues: [{ path: "(root)", fields: ["colour"], message: 'Unrecognized key: "colour"' }],
+        issues: [{ path: "(root)", fields: ["command"], message: 'Unrecognized key: "command"' }],
       }),
       notJson: errorExample("The body is not JSON", "INVALID_REQUEST", "Request body is not valid JSON"),
       userIdTooLong,
     }),
-    403: forbidden(),
+    403: forbidden(ownerOnlyExample),
     413: payloadTooLarge,
     ...credentialedErrors,
   },
@@ -636,7 +649,8 @@ const listConnectorsOp: ZodOpenApiOperationObject = {
   operationId: "list-connectors",
   tags: [CONNECTORS_TAG],
   summary: "List connectors",
-  description: "Every connector of the caller's account, oldest first, with its action count and health.",
+  description:
+    "Every connector of the caller's account, oldest first, with its action count and health. The account owner also sees how each is reached (URL masked, header names, stdio command name); end users and members see ids, names, transport and health only.",
   security,
   requestParams: { header: identityHeaders },
   responses: {
@@ -653,7 +667,8 @@ const getConnectorOp: ZodOpenApiOperationObject = {
   operationId: "get-connector",
   tags: [CONNECTORS_TAG],
   summary: "Get connector",
-  description: "One connector with its cached actions and health. Does not call the upstream: refresh does.",
+  description:
+    "One connector with its cached actions and health. Does not call the upstream: refresh does. Fields marked owner-only are left out for end users and members.",
   security,
   requestParams: { path: connectorParamsSchema, header: identityHeaders },
   responses: {
@@ -671,7 +686,8 @@ const deleteConnectorOp: ZodOpenApiOperationObject = {
   operationId: "delete-connector",
   tags: [CONNECTORS_TAG],
   summary: "Delete connector",
-  description: "Removes the connector with its cached actions and every end user's credentials for it.",
+  description:
+    "Account owner only. Removes the connector with its cached actions and every end user's credentials for it.",
   security,
   requestParams: { path: connectorParamsSchema, header: identityHeaders },
   responses: {
@@ -679,7 +695,7 @@ const deleteConnectorOp: ZodOpenApiOperationObject = {
       deleted: example("Deleted", exampleConnectorDeleted),
     }),
     400: invalidRequest({ userIdTooLong }, "Invalid request"),
-    403: forbidden(),
+    403: forbidden(ownerOnlyExample),
     404: connectorNotFound,
     ...credentialedErrors,
   },
@@ -690,7 +706,7 @@ const refreshConnectorOp: ZodOpenApiOperationObject = {
   tags: [CONNECTORS_TAG],
   summary: "Refresh connector",
   description:
-    "Rediscovers the connector's actions now and replaces the cache. A failing upstream keeps the last good cache and records the failure in `health` instead of failing the request. Takes no body.",
+    "Account owner only. Rediscovers the connector's actions now and replaces the cache. A failing upstream (or one over the catalog bounds) keeps the last good cache and records a fixed failure message in `health` instead of failing the request. Takes no body.",
   security,
   requestParams: { path: connectorParamsSchema, header: identityHeaders },
   responses: {
@@ -699,7 +715,7 @@ const refreshConnectorOp: ZodOpenApiOperationObject = {
       unreachable: example("The upstream did not answer", exampleBrokenConnector),
     }),
     400: invalidRequest({ userIdTooLong }, "Invalid request"),
-    403: forbidden(),
+    403: forbidden(ownerOnlyExample),
     404: connectorNotFound,
     ...credentialedErrors,
   },

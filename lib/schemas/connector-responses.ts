@@ -39,36 +39,41 @@ export const connectorSchema = z
     connectorId: connectorIdSchema,
     name: z.string().meta({ examples: ["GitHub"] }),
     transport: z.enum(["http", "stdio"]).meta({
-      description: '"http" (Streamable HTTP, `url`) or "stdio" (`command`, only when the operator enables it)',
+      description: '"http" (Streamable HTTP, `url`) or "stdio" (a command of the operator\'s list)',
     }),
     url: z
       .url()
       .nullable()
+      .optional()
       .meta({
-        description: "Streamable HTTP endpoint of the upstream MCP server (null for stdio)",
-        examples: ["https://mcp.example.com/mcp"],
+        description:
+          "Account owner only. Streamable HTTP endpoint of the upstream MCP server, its userinfo and query values masked as *** (null for stdio)",
+        examples: ["https://mcp.example.com/mcp?team=***"],
       }),
-    headerNames: z.array(z.string()).meta({
-      description: "Names of the request headers sent upstream; their values are secrets and never returned",
-      examples: [["authorization"]],
-    }),
-    envNames: z.array(z.string()).meta({
-      description: "Names of the stdio environment variables; their values are never returned",
-      examples: [[]],
-    }),
-    command: z
+    headerNames: z
+      .array(z.string())
+      .optional()
+      .meta({
+        description:
+          "Account owner only. Names of the request headers sent upstream; their values are secrets and never returned",
+        examples: [["authorization"]],
+      }),
+    stdioCommand: z
       .string()
       .nullable()
-      .meta({ description: "stdio: the command run (null for HTTP)", examples: [null] }),
-    args: z
-      .array(z.string())
-      .nullable()
-      .meta({ description: "stdio: the command's arguments", examples: [[]] }),
+      .optional()
+      .meta({
+        description:
+          "Account owner only. stdio: the name of the operator's command it runs (its arguments and environment are never returned); null for HTTP",
+        examples: [null],
+      }),
     credentialHeader: z
       .string()
       .nullable()
+      .optional()
       .meta({
-        description: "The header (lower case) that carries an end user's credential on their calls, if any",
+        description:
+          "Account owner only. The header (lower case) that carries an end user's credential on their calls, if any",
         examples: ["authorization"],
       }),
     actionCount: z.number().int().min(0).meta({ description: "How many actions the cache holds" }),
@@ -76,7 +81,11 @@ export const connectorSchema = z
     createdAt: timestamp(),
     updatedAt: timestamp(),
   })
-  .meta({ id: "Connector", description: "An upstream MCP server registered in the account" });
+  .meta({
+    id: "Connector",
+    description:
+      'An upstream MCP server registered in the account. End users and members see its id, name, transport, action count and health; the fields marked "Account owner only" are left out of their answers',
+  });
 
 export const connectorActionSchema = z
   .object({

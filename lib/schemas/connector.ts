@@ -1,6 +1,6 @@
 // Connector and credential resources (docs/api.md section 6), shared by the route handlers and the dashboard.
 import { z } from "zod";
-import { MAX_ARRAY_ITEMS, MAX_TEXT_LENGTH, serverNameSchema } from "@/lib/schemas/server";
+import { MAX_TEXT_LENGTH, serverNameSchema } from "@/lib/schemas/server";
 
 // Same shape as a serverId: lower-case slug plus 8 hex digits. It never contains "__", which
 // separates the connector from the action in per-action tool names.
@@ -41,19 +41,16 @@ export const createConnectorSchema = z
       .refine((h) => Object.keys(h).length <= 50, "At most 50 headers")
       .optional()
       .meta({ description: "HTTP: request headers sent upstream on every call (stored encrypted, never returned)" }),
-    /** stdio transport: only when the operator sets CONNECTORS_ALLOW_STDIO=true. */
-    command: z
+    /** stdio transport: the name of one of the commands the operator lists (CONNECTORS_STDIO_COMMANDS). */
+    stdioCommand: z
       .string()
-      .min(1)
-      .max(1000)
+      .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, "Must be the name of a command of the operator's list")
       .optional()
-      .meta({ description: "stdio: the command to run (only when the operator sets CONNECTORS_ALLOW_STDIO=true)" }),
-    args: z.array(z.string().max(MAX_TEXT_LENGTH)).max(MAX_ARRAY_ITEMS).optional(),
-    env: z
-      .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,100}$/, "Invalid variable name"), headerValue)
-      .refine((e) => Object.keys(e).length <= 50, "At most 50 variables")
-      .optional()
-      .meta({ description: "stdio: environment variables (stored encrypted, never returned)" }),
+      .meta({
+        description:
+          "stdio: the name of a command the operator lists in CONNECTORS_STDIO_COMMANDS (its arguments and environment are the operator's, fixed)",
+        examples: ["memory"],
+      }),
     credentialHeader: z
       .string()
       .regex(HEADER_NAME, "Invalid header name")
@@ -68,17 +65,18 @@ export const createConnectorSchema = z
       .optional()
       .meta({ description: "Prepended to the credential in that header", examples: ["Bearer "] }),
   })
-  .refine((c) => (c.url === undefined) !== (c.command === undefined), {
-    message: "Give exactly one of url (Streamable HTTP) or command (stdio)",
+  .refine((c) => (c.url === undefined) !== (c.stdioCommand === undefined), {
+    message: "Give exactly one of url (Streamable HTTP) or stdioCommand (stdio)",
     path: ["url"],
   })
-  .refine((c) => c.command !== undefined || (c.args === undefined && c.env === undefined), {
-    message: "args and env belong to a stdio connector (command)",
-    path: ["args"],
+  .refine((c) => c.stdioCommand === undefined || (c.headers === undefined && c.credentialHeader === undefined), {
+    message: "headers and credentialHeader belong to a Streamable HTTP connector (url)",
+    path: ["headers"],
   })
   .meta({
     id: "CreateConnectorRequest",
-    description: "Exactly one of `url` (Streamable HTTP) or `command` (stdio); unknown fields are refused",
+    description:
+      "Exactly one of `url` (Streamable HTTP) or `stdioCommand` (stdio, a name of the operator's list); unknown fields (`command`, `args`, `env` among them) are refused. Only the account owner may create connectors",
   });
 
 export type CreateConnectorInput = z.output<typeof createConnectorSchema>;

@@ -1,19 +1,30 @@
 import "server-only";
 // The MCP endpoint (docs/api.md section 6): authentication and the checks that come before the protocol
-// answer with the REST error envelope; then the SDK's Streamable HTTP transport speaks MCP. A request
-// with Mcp-Session-Id goes to its session's transport; an initialize without one opens a session; any
-// other POST without one is served statelessly (a fresh transport and server for that request alone),
-// which is what simple clients that never keep the session id need.
+// answer with the REST error envelope; then the official v2 SDK (`@modelcontextprotocol/server`) speaks
+// MCP, in two eras on the same URLs (decision 0006):
+// - 2026-07-28 (modern): every request carries its own `_meta` envelope; `createMcpHandler` serves it
+//   statelessly (no session, no affinity: any replica answers any request).
+// - 2025-11-25 and older (legacy): a request with Mcp-Session-Id goes to its session's transport; an
+//   initialize without one opens a session; any other POST without one is served statelessly (a fresh
+//   transport and server for that request alone), which is what simple clients that never keep the
+//   session id need.
 import { randomUUID } from "node:crypto";
-import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
-import { isInitializeRequest, isJSONRPCRequest } from "@modelcontextprotocol/sdk/types.js";
-import { errorResponse, MAX_BODY_BYTES, rateLimitKey } from "@/server/api-route";
+import {
+  createMcpHandler,
+  isInitializeRequest,
+  isJSONRPCRequest,
+  isLegacyRequest,
+  WebStandardStreamableHTTPServerTransport,
+  type AuthInfo,
+  type McpHttpHandler,
+} from "@modelcontextprotocol/server";
+import { errorResponse, MAX_BODY_BYTES, rateLimitKey, readLimitedText } from "@/server/api-route";
 import { authenticate } from "@/server/auth/authenticate";
 import { publicBaseUrl } from "@/server/config";
 import { ApiError, serverNotFound } from "@/server/errors";
-import { logRequest } from "@/server/logger";
+import { logger, logRequest } from "@/server/logger";
 import { userRefusal } from "@/server/mcp/policy";
-import { addSession, closeSessionById, forgetSession, getSession } from "@/server/mcp/sessions";
+import { addSession, closeSessionById, forgetSession, useSession } from "@/server/mcp/sessions";
 import { createProtocolServer, type ToolContext } from "@/server/mcp/tools";
 import { consumeRateLimit } from "@/server/rate-limit";
 import {
@@ -153,11 +164,9 @@ function checkAccept(request: Request) {
   }
 }
 
+/** The body as JSON, read through the REST routes' streaming limit (security finding 7). */
 async function readBody(request: Request): Promise<unknown> {
-  const text = await request.text();
-  if (Buffer.byteLength(text) > MAX_BODY_BYTES) {
-    throw new ApiError("INVALID_REQUEST", `Request body must be at most ${MAX_BODY_BYTES} bytes`, undefined, 413);
-  }
+  const text = await readLimitedText(request);
   try {
     return JSON.parse(text) as unknown;
   } catch {
@@ -187,15 +196,16 @@ async function openSession(access: Access, request: Request, body: unknown): Pro
   };
   const transport: WebStandardStreamableHTTPServerTransport = new WebStandardStreamableHTTPServerTransport({
     sessionIdGenerator: () => sessionId,
-    onsessioninitialized: (id) => {
+    onsessioninitialized: async (id) => {
       ctx.sessionId = id;
-      addSession({
+      await addSession({
         sessionId: id,
         serverId: access.server.id,
+        accountId: access.server.accountId,
+        tokenKey: access.rateKey,
         userId: access.userId,
         transport,
         server,
-        lastSeen: Date.now(),
       });
     },
     onsessionclosed: async (id) => {
@@ -242,6 +252,42 @@ async function statelessRequest(access: Access, request: Request, body: unknown)
   }
 }
 
+/**
+ * The 2026-07-28 leg: one handler per process, a fresh protocol server per request, built from the
+ * caller's context, which travels as the request's (already verified) authInfo. 2025-era requests never
+ * reach it (`legacy: "reject"`): they are routed above, with sessions.
+ */
+function modernHandler(): McpHttpHandler {
+  const holder = globalThis as unknown as { switchboardModernMcp?: McpHttpHandler };
+  holder.switchboardModernMcp ??= createMcpHandler(
+    ({ authInfo }) => createProtocolServer((authInfo?.extra as { toolContext: ToolContext }).toolContext),
+    {
+      legacy: "reject",
+      maxRequestBodySize: MAX_BODY_BYTES,
+      onerror: (error) => logger.warn("a 2026-07-28 MCP request failed", { error: error.message.slice(0, 300) }),
+    },
+  );
+  return holder.switchboardModernMcp;
+}
+
+function modernRequest(access: Access, request: Request, body: unknown): Promise<Response> {
+  const toolContext: ToolContext = {
+    server: access.server,
+    userId: access.userId,
+    verifiedUser: access.verifiedUser,
+    sessionId: null,
+  };
+  const authInfo: AuthInfo = { token: "", clientId: access.userId, scopes: [], extra: { toolContext } };
+  return modernHandler().fetch(request, { parsedBody: body, authInfo });
+}
+
+/** A 2026-07-28 revision in the MCP-Protocol-Version header (a GET or DELETE has no body to say so). */
+const MODERN_VERSION = /^\d{4}-\d{2}-\d{2}$/;
+const namesModernRevision = (request: Request) => {
+  const version = request.headers.get("mcp-protocol-version")?.trim() ?? "";
+  return MODERN_VERSION.test(version) && version >= "2026-07-28";
+};
+
 async function serve(request: Request, serverId: string, token: string | undefined): Promise<Response> {
   checkOrigin(request);
   checkAccept(request);
@@ -249,29 +295,39 @@ async function serve(request: Request, serverId: string, token: string | undefin
   const rateLimitHeaders = await consumeRateLimit(access.rateKey);
   await bindUser(access.server.id, access.userId);
 
-  const response = await protocol(request, access);
-  for (const [name, value] of Object.entries(rateLimitHeaders)) {
-    if (!response.headers.has(name)) response.headers.set(name, value);
+  let response = await protocol(request, access);
+  if (Object.keys(rateLimitHeaders).some((name) => !response.headers.has(name))) {
+    // Some SDK answers carry immutable headers: copy them into a response of our own.
+    response = new Response(response.body, response);
+    for (const [name, value] of Object.entries(rateLimitHeaders)) {
+      if (!response.headers.has(name)) response.headers.set(name, value);
+    }
   }
   return response;
 }
 
 async function protocol(request: Request, access: Access): Promise<Response> {
+  const body = request.method === "POST" ? await readBody(request) : undefined;
   const sessionId = request.headers.get("mcp-session-id");
   if (sessionId) {
-    const session = getSession(sessionId);
+    const session = useSession(sessionId);
     // Another server's or another user's session id is as unknown as an expired one.
     if (!session || session.serverId !== access.server.id || session.userId !== access.userId) {
       return jsonRpcError(404, -32001, "Session not found");
     }
     await touchSessionRecord(sessionId);
-    return session.transport.handleRequest(request);
+    if (body === PARSE_ERROR) return jsonRpcError(400, -32700, "Parse error: the body is not valid JSON");
+    return session.transport.handleRequest(request, body === undefined ? undefined : { parsedBody: body });
   }
   if (request.method !== "POST") {
+    // 2026-07-28 has no GET stream and no session to delete: the modern leg answers 405.
+    if (namesModernRevision(request)) return modernRequest(access, request, undefined);
     throw new ApiError("INVALID_REQUEST", "Mcp-Session-Id header is required for GET and DELETE", undefined, 400);
   }
-  const body = await readBody(request);
   if (body === PARSE_ERROR) return jsonRpcError(400, -32700, "Parse error: the body is not valid JSON");
+  if (!(await isLegacyRequest(request, body, { maxRequestBodySize: MAX_BODY_BYTES }))) {
+    return modernRequest(access, request, body);
+  }
   return isInitialize(body) ? openSession(access, request, body) : statelessRequest(access, request, body);
 }
 

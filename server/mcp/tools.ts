@@ -2,21 +2,14 @@ import "server-only";
 // The tools a Switchboard server offers over MCP: Alloy's meta-tools (same names and purpose, so Alloy
 // clients work unchanged) plus one tool per permitted upstream action, `<connectorId>__<actionId>`.
 // Listing and calling share `permittedCatalog`, so a tool that is not listed cannot be called.
-import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import {
-  CallToolRequestSchema,
-  CompleteRequestSchema,
-  ErrorCode,
-  GetPromptRequestSchema,
-  ListPromptsRequestSchema,
-  ListResourcesRequestSchema,
-  ListResourceTemplatesRequestSchema,
-  ListToolsRequestSchema,
-  McpError,
-  ReadResourceRequestSchema,
+  ProtocolError,
+  ProtocolErrorCode,
+  Server,
+  SUPPORTED_PROTOCOL_VERSIONS,
   type CallToolResult,
   type Tool,
-} from "@modelcontextprotocol/sdk/types.js";
+} from "@modelcontextprotocol/server";
 import { ApiError } from "@/server/errors";
 import { logger } from "@/server/logger";
 import { actionRefusal, connectorRefusal, userRefusal, type Refusal } from "@/server/mcp/policy";
@@ -33,7 +26,10 @@ export type ToolContext = { server: McpServerInfo; userId: string; verifiedUser:
 
 const SEPARATOR = "__";
 
-const obj = (properties: Record<string, object>, required: string[] = []): Tool["inputSchema"] => ({
+const obj = (
+  properties: NonNullable<Tool["inputSchema"]["properties"]>,
+  required: string[] = [],
+): Tool["inputSchema"] => ({
   type: "object",
   properties,
   ...(required.length ? { required } : {}),
@@ -358,16 +354,22 @@ function guarded<A extends unknown[], R>(method: string, handler: (...args: A) =
     try {
       return await handler(...args);
     } catch (error) {
-      if (error instanceof McpError) throw error;
+      if (error instanceof ProtocolError) throw error;
       logger.error("unhandled error", {
         method,
         error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
       });
       // A plain Error with a code: the SDK sends its message as is (McpError would prefix "MCP error").
-      throw Object.assign(new Error("Something went wrong on our side"), { code: ErrorCode.InternalError });
+      throw Object.assign(new Error("Something went wrong on our side"), { code: ProtocolErrorCode.InternalError });
     }
   };
 }
+
+/**
+ * Every revision the endpoint speaks: 2026-07-28 (negotiated by `server/discover`, stateless) and the
+ * 2025-era revisions of the `initialize` handshake, newest first.
+ */
+export const PROTOCOL_VERSIONS = ["2026-07-28", ...SUPPORTED_PROTOCOL_VERSIONS];
 
 /** A fresh protocol server for one session (or one stateless request), bound to its context. */
 export function createProtocolServer(ctx: ToolContext): Server {
@@ -376,27 +378,28 @@ export function createProtocolServer(ctx: ToolContext): Server {
     {
       // logging: the SDK answers logging/setLevel; completions: there is nothing to complete.
       capabilities: { tools: {}, resources: {}, prompts: {}, logging: {}, completions: {} },
+      supportedProtocolVersions: PROTOCOL_VERSIONS,
       ...(ctx.server.customInstructions ? { instructions: ctx.server.customInstructions } : {}),
     },
   );
   server.setRequestHandler(
-    ListToolsRequestSchema,
+    "tools/list",
     guarded("tools/list", async () => ({ tools: await listTools(ctx) })),
   );
   server.setRequestHandler(
-    CallToolRequestSchema,
+    "tools/call",
     guarded("tools/call", async (request) => callTool(ctx, request.params.name, request.params.arguments ?? {})),
   );
   // Switchboard exposes tools only; the empty lists keep clients that probe resources and prompts happy.
-  server.setRequestHandler(ListResourcesRequestSchema, () => ({ resources: [] }));
-  server.setRequestHandler(ListResourceTemplatesRequestSchema, () => ({ resourceTemplates: [] }));
-  server.setRequestHandler(ReadResourceRequestSchema, (request) => {
-    throw new McpError(ErrorCode.InvalidParams, `Unknown resource: ${request.params.uri}`);
+  server.setRequestHandler("resources/list", () => ({ resources: [] }));
+  server.setRequestHandler("resources/templates/list", () => ({ resourceTemplates: [] }));
+  server.setRequestHandler("resources/read", (request) => {
+    throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown resource: ${request.params.uri}`);
   });
-  server.setRequestHandler(ListPromptsRequestSchema, () => ({ prompts: [] }));
-  server.setRequestHandler(CompleteRequestSchema, () => ({ completion: { values: [], hasMore: false } }));
-  server.setRequestHandler(GetPromptRequestSchema, (request) => {
-    throw new McpError(ErrorCode.InvalidParams, `Unknown prompt: ${request.params.name}`);
+  server.setRequestHandler("prompts/list", () => ({ prompts: [] }));
+  server.setRequestHandler("completion/complete", () => ({ completion: { values: [], hasMore: false } }));
+  server.setRequestHandler("prompts/get", (request) => {
+    throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown prompt: ${request.params.name}`);
   });
   return server;
 }

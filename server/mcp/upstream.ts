@@ -3,14 +3,17 @@ import "server-only";
 // operation: no connection outlives the request that needed it, so a connector that hangs or dies can
 // only ever cost one call its timeout, never a stuck pool.
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { getDefaultEnvironment, StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { CallToolResult, Tool } from "@modelcontextprotocol/sdk/types.js";
+import type { StdioCommand } from "@/server/config";
+import { guardedFetch } from "@/server/outbound/guarded-fetch";
+import { nonCompilingValidator } from "@/server/outbound/lazy-validator";
+import { OperatorStdioTransport } from "@/server/outbound/stdio-transport";
+import { describeUpstreamFailure, guardFailures } from "@/server/outbound/upstream-failure";
 
 export type UpstreamTarget =
-  | { transport: "http"; url: string; headers: Record<string, string> }
-  | { transport: "stdio"; command: string; args: string[]; env?: Record<string, string> };
+  { transport: "http"; url: string; headers: Record<string, string> } | { transport: "stdio"; entry: StdioCommand };
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 
@@ -18,10 +21,6 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 export function upstreamTimeoutMs(): number {
   const parsed = Number.parseInt(process.env.CONNECTOR_TIMEOUT_MS ?? "", 10);
   return Number.isInteger(parsed) && parsed > 0 ? parsed : DEFAULT_TIMEOUT_MS;
-}
-
-export function stdioAllowed(): boolean {
-  return ["1", "true", "yes"].includes((process.env.CONNECTORS_ALLOW_STDIO ?? "").toLowerCase());
 }
 
 /** An upstream failure with a message safe to show to the MCP client (no headers, no secrets). */
@@ -47,15 +46,13 @@ function transportFor(target: UpstreamTarget): Transport {
         );
       }
     }
-    return new StreamableHTTPClientTransport(new URL(target.url), { requestInit: { headers: target.headers } });
+    // Every request through the outbound guard: resolved address checked, answer bounded (issue #12).
+    return new StreamableHTTPClientTransport(new URL(target.url), {
+      requestInit: { headers: target.headers },
+      fetch: guardedFetch,
+    });
   }
-  if (!stdioAllowed()) throw new UpstreamError("stdio connectors are disabled on this installation");
-  return new StdioClientTransport({
-    command: target.command,
-    args: target.args,
-    env: { ...getDefaultEnvironment(), ...target.env },
-    stderr: "ignore",
-  });
+  return new OperatorStdioTransport(target.entry);
 }
 
 function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
@@ -66,27 +63,30 @@ function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
   return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }
 
-function describe(error: unknown): string {
+// A fixed message with at most a status code: never the upstream's text (server/outbound/upstream-failure.ts).
+function describe(error: unknown, timeout: number): string {
   if (error instanceof UpstreamError) return error.message;
-  const message = error instanceof Error ? error.message : String(error);
-  if (/timed out|timeout/i.test(message)) return `the connector timed out: ${message}`.slice(0, 500);
-  return `the connector failed: ${message}`.slice(0, 500);
+  return describeUpstreamFailure(error, timeout);
 }
 
 /** Runs `work` against a freshly connected client, within the timeout, and always disconnects. */
 async function withClient<T>(target: UpstreamTarget, work: (client: Client, timeout: number) => Promise<T>) {
   const timeout = upstreamTimeoutMs();
-  const client = new Client({ name: "switchboard", version: "0.1.0" });
+  // No AJV compilation of the upstream's output schemas on the request path (issue #12, finding 5).
+  const client = new Client({ name: "switchboard", version: "0.1.0" }, { jsonSchemaValidator: nonCompilingValidator });
   try {
     return await withDeadline(
-      (async () => {
-        await client.connect(transportFor(target), { timeout });
-        return work(client, timeout);
-      })(),
+      Promise.race([
+        (async () => {
+          await client.connect(transportFor(target), { timeout });
+          return work(client, timeout);
+        })(),
+        guardFailures(client),
+      ]),
       timeout,
     );
   } catch (error) {
-    throw new UpstreamError(describe(error));
+    throw new UpstreamError(describe(error, timeout));
   } finally {
     // Closing a stdio client kills the child; a failed close must not mask the real outcome.
     void client.close().catch(() => undefined);

@@ -8,7 +8,10 @@ import type { Principal } from "@/server/auth/authenticate";
 import { db } from "@/server/db";
 import { ApiError } from "@/server/errors";
 import { type Prisma } from "@/server/generated/prisma/client";
-import { listUpstreamTools, stdioAllowed, UpstreamError, type UpstreamTarget } from "@/server/mcp/upstream";
+import { stdioCommands } from "@/server/config";
+import { listUpstreamTools, UpstreamError, type UpstreamTarget } from "@/server/mcp/upstream";
+import { checkToolCatalog } from "@/server/outbound/tool-catalog-limits";
+import { isAccountOwner, requireAccountOwner } from "@/server/services/connector-access";
 import { decryptSecret, encryptSecret, newId } from "@/server/secrets";
 import type { CreateConnectorInput } from "@/lib/schemas/connector";
 import type {
@@ -26,20 +29,41 @@ export const actionNotFound = () => new ApiError("ACTION_NOT_FOUND", "Action not
 type ConnectorRow = Prisma.ConnectorGetPayload<{ include: { _count: { select: { actions: true } } } }>;
 type ActionRow = Prisma.ConnectorActionGetPayload<object>;
 
+/** The URL with its userinfo and every query value (and any fragment) masked: they often carry secrets. */
+export function maskUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return "***";
+  }
+  if (parsed.username) parsed.username = "***";
+  if (parsed.password) parsed.password = "***";
+  if (parsed.search) {
+    const keys = [...parsed.searchParams.keys()];
+    parsed.search = keys.map((key) => `${encodeURIComponent(key)}=***`).join("&");
+  }
+  if (parsed.hash) parsed.hash = "***";
+  return parsed.toString();
+}
+
 // Every answer below is typed by the response schemas the OpenAPI document is generated from: a field added
-// here but not there (or the other way round) is a type error.
-function toJson(connector: ConnectorRow): Connector {
+// here but not there (or the other way round) is a type error. What a connector reaches and how is shown to
+// the account owner only (issue #12, finding 3); secrets (header values, stdio arguments and environment)
+// to nobody.
+function toJson(connector: ConnectorRow, ownerView: boolean): Connector {
   return {
     connectorId: connector.id,
     name: connector.name,
     transport: connector.transport === "stdio" ? "stdio" : "http",
-    url: connector.url,
-    // Header values are secrets: only their names are ever shown again.
-    headerNames: Object.keys(configOf(connector).headers ?? {}),
-    envNames: Object.keys(configOf(connector).env ?? {}),
-    command: connector.command,
-    args: (connector.args as string[] | null) ?? null,
-    credentialHeader: connector.credentialHeader,
+    ...(ownerView
+      ? {
+          url: connector.url === null ? null : maskUrl(connector.url),
+          headerNames: Object.keys(configOf(connector).headers ?? {}),
+          stdioCommand: connector.transport === "stdio" ? connector.command : null,
+          credentialHeader: connector.credentialHeader,
+        }
+      : {}),
     actionCount: connector._count.actions,
     health: {
       status: connector.lastCheckedAt === null ? "unknown" : connector.lastError ? "error" : "ok",
@@ -61,7 +85,7 @@ export function actionToJson(action: ActionRow): ConnectorAction {
   };
 }
 
-type SecretConfig = { headers?: Record<string, string>; env?: Record<string, string> };
+type SecretConfig = { headers?: Record<string, string> };
 
 function configOf(connector: { configEncrypted: string | null }): SecretConfig {
   return connector.configEncrypted ? (JSON.parse(decryptSecret(connector.configEncrypted)) as SecretConfig) : {};
@@ -70,12 +94,13 @@ function configOf(connector: { configEncrypted: string | null }): SecretConfig {
 /** How to reach the connector, with the end user's credential header added when there is one. */
 export function upstreamTarget(connector: Prisma.ConnectorGetPayload<object>, credential?: string): UpstreamTarget {
   if (connector.transport === "stdio") {
-    return {
-      transport: "stdio",
-      command: connector.command ?? "",
-      args: (connector.args as string[] | null) ?? [],
-      env: configOf(connector).env ?? {},
-    };
+    // Looked up at every use: a command the operator took off the list stops working at once. Connectors
+    // made before the list existed hold a command line, not a name, and so never run.
+    const entry = Object.hasOwn(stdioCommands(), connector.command ?? "")
+      ? stdioCommands()[connector.command!]
+      : undefined;
+    if (!entry) throw new UpstreamError("the connector's stdio command is not on the operator's list");
+    return { transport: "stdio", entry };
   }
   const headers = { ...configOf(connector).headers };
   if (credential !== undefined && connector.credentialHeader) {
@@ -90,9 +115,15 @@ export async function createConnector(
   principal: Principal,
   input: CreateConnectorInput,
 ): Promise<ConnectorWithActions> {
-  if (input.command !== undefined && !stdioAllowed()) {
-    throw new ApiError("INVALID_REQUEST", "stdio connectors are disabled on this installation", {
-      issues: [{ path: "command", message: "Set CONNECTORS_ALLOW_STDIO=true to allow stdio connectors" }],
+  await requireAccountOwner(principal);
+  if (input.stdioCommand !== undefined && !Object.hasOwn(stdioCommands(), input.stdioCommand)) {
+    throw new ApiError("INVALID_REQUEST", "Not a stdio command of this installation", {
+      issues: [
+        {
+          path: "stdioCommand",
+          message: "Must name one of the commands the operator lists in CONNECTORS_STDIO_COMMANDS",
+        },
+      ],
     });
   }
   const id = `${serverIdSlug(input.name)}-${randomBytes(4).toString("hex")}`;
@@ -101,23 +132,28 @@ export async function createConnector(
       id,
       accountId: principal.accountId,
       name: input.name,
-      transport: input.command !== undefined ? "stdio" : "http",
+      transport: input.stdioCommand !== undefined ? "stdio" : "http",
       url: input.url ?? null,
-      configEncrypted:
-        input.headers || input.env ? encryptSecret(JSON.stringify({ headers: input.headers, env: input.env })) : null,
-      command: input.command ?? null,
-      args: input.args ?? [],
+      configEncrypted: input.headers ? encryptSecret(JSON.stringify({ headers: input.headers })) : null,
+      // stdio: the name of the operator's command; its arguments and environment stay in the operator's list.
+      command: input.stdioCommand ?? null,
+      args: [],
       credentialHeader: input.credentialHeader?.toLowerCase() ?? null,
       credentialPrefix: input.credentialPrefix ?? "",
     },
   });
   // Discovery right away, so the answer already shows the actions or why there are none.
-  return refreshConnector(principal.accountId, id);
+  return discover(principal.accountId, id, true);
 }
 
-export async function listConnectors(accountId: string): Promise<ConnectorList> {
-  const rows = await db().connector.findMany({ where: { accountId }, include, orderBy: { createdAt: "asc" } });
-  return { connectors: rows.map(toJson), count: rows.length };
+export async function listConnectors(principal: Principal): Promise<ConnectorList> {
+  const ownerView = await isAccountOwner(principal);
+  const rows = await db().connector.findMany({
+    where: { accountId: principal.accountId },
+    include,
+    orderBy: { createdAt: "asc" },
+  });
+  return { connectors: rows.map((row) => toJson(row, ownerView)), count: rows.length };
 }
 
 export async function findConnector(accountId: string, connectorId: string) {
@@ -126,14 +162,22 @@ export async function findConnector(accountId: string, connectorId: string) {
   return connector;
 }
 
-export async function getConnector(accountId: string, connectorId: string): Promise<ConnectorWithActions> {
+export async function getConnector(principal: Principal, connectorId: string): Promise<ConnectorWithActions> {
+  return connectorWithActions(principal.accountId, connectorId, await isAccountOwner(principal));
+}
+
+async function connectorWithActions(accountId: string, connectorId: string, ownerView: boolean) {
   const connector = await db().connector.findFirst({ where: { id: connectorId, accountId }, include });
   if (!connector) throw connectorNotFound();
   const actions = await db().connectorAction.findMany({ where: { connectorId }, orderBy: { actionId: "asc" } });
-  return { ...toJson(connector), actions: actions.map(actionToJson) };
+  return { ...toJson(connector, ownerView), actions: actions.map(actionToJson) };
 }
 
-export async function deleteConnector(accountId: string, connectorId: string): Promise<DeleteConnectorResult> {
+export async function deleteConnector(principal: Principal, connectorId: string): Promise<DeleteConnectorResult> {
+  const { accountId } = principal;
+  // Another account's connector is reported like a missing one before the role is looked at.
+  await findConnector(accountId, connectorId);
+  await requireAccountOwner(principal);
   const { count } = await db().connector.deleteMany({ where: { id: connectorId, accountId } });
   if (count === 0) throw connectorNotFound();
   return { message: "Connector deleted", connectorId };
@@ -146,14 +190,22 @@ export async function deleteConnector(accountId: string, connectorId: string): P
  * CONNECTOR_NOT_FOUND, not a database error: its row is updated first, under its lock, and only if it
  * is still there are the actions replaced.
  */
-export async function refreshConnector(accountId: string, connectorId: string): Promise<ConnectorWithActions> {
+export async function refreshConnector(principal: Principal, connectorId: string): Promise<ConnectorWithActions> {
+  await findConnector(principal.accountId, connectorId);
+  await requireAccountOwner(principal);
+  return discover(principal.accountId, connectorId, true);
+}
+
+async function discover(accountId: string, connectorId: string, ownerView: boolean): Promise<ConnectorWithActions> {
   const connector = await findConnector(accountId, connectorId);
   const checkedAt = new Date();
   let tools: Tool[] | null = null;
   let lastError: string | null = null;
   try {
     tools = await listUpstreamTools(upstreamTarget(connector));
+    checkToolCatalog(tools);
   } catch (error) {
+    tools = null;
     lastError = error instanceof UpstreamError ? error.message : "discovery failed";
   }
   await db().$transaction(async (tx) => {
@@ -178,14 +230,45 @@ export async function refreshConnector(accountId: string, connectorId: string): 
       });
     }
   });
-  return getConnector(accountId, connectorId);
+  return connectorWithActions(accountId, connectorId, ownerView);
 }
 
+type Catalog = Prisma.ConnectorGetPayload<{ include: { actions: true } }>[];
+
+// The catalog of an account, kept in process memory and reloaded only when one of its connectors changed
+// (issue #12, finding 6: every tools/list and tools/call used to read every action of every connector
+// from the database). Its version is what each request reads instead: the ids and updatedAt of the
+// account's connectors (a create, a refresh and a delete each change it; discovery bumps updatedAt in the
+// transaction that replaces the actions), so replicas never serve a catalog older than one request.
+// Least recently used accounts leave first; the catalogs' size is bounded by the discovery caps.
+const CATALOG_CACHE_ACCOUNTS = 100;
+const catalogs = new Map<string, { version: string; catalog: Catalog }>();
+
+const versionOf = (rows: { id: string; updatedAt: Date }[]) =>
+  rows.map((row) => `${row.id}@${row.updatedAt.getTime()}`).join(",");
+
 /** Every connector of the account with its cached actions: what the MCP tools filter by restrictions. */
-export async function catalogOf(accountId: string) {
-  return db().connector.findMany({
+export async function catalogOf(accountId: string): Promise<Catalog> {
+  const current = versionOf(
+    await db().connector.findMany({
+      where: { accountId },
+      select: { id: true, updatedAt: true },
+      orderBy: { createdAt: "asc" },
+    }),
+  );
+  const cached = catalogs.get(accountId);
+  if (cached && cached.version === current) {
+    catalogs.delete(accountId);
+    catalogs.set(accountId, cached);
+    return cached.catalog;
+  }
+  const catalog = await db().connector.findMany({
     where: { accountId },
     include: { actions: { orderBy: { actionId: "asc" } } },
     orderBy: { createdAt: "asc" },
   });
+  catalogs.delete(accountId);
+  catalogs.set(accountId, { version: versionOf(catalog), catalog });
+  while (catalogs.size > CATALOG_CACHE_ACCOUNTS) catalogs.delete(catalogs.keys().next().value!);
+  return catalog;
 }

@@ -1,5 +1,5 @@
 // The connectors and credentials REST API in-process: validation, tenant scope, secrets at rest.
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "@/server/db";
 import { createTenant } from "@/test/factories";
 import { bearer, call } from "@/test/route-client";
@@ -16,7 +16,7 @@ beforeAll(async () => {
 });
 
 afterEach(() => {
-  delete process.env.CONNECTORS_ALLOW_STDIO;
+  vi.unstubAllEnvs();
 });
 
 describe("POST /api/connectors", () => {
@@ -60,6 +60,9 @@ describe("POST /api/connectors", () => {
       { name: "x", url: "ftp://example.com" },
       { name: "x", url: DEAD_URL, command: "node" },
       { name: "x", url: DEAD_URL, args: ["a"] },
+      { name: "x", url: DEAD_URL, stdioCommand: "memory" },
+      { name: "x", stdioCommand: "memory", headers: { "x-a": "b" } },
+      { name: "x", stdioCommand: "Not A Name" },
       { name: "x", url: DEAD_URL, headers: { "bad header": "v" } },
       { name: "x", url: DEAD_URL, extra: true },
     ]) {
@@ -69,13 +72,14 @@ describe("POST /api/connectors", () => {
     }
   });
 
-  it("refuses stdio connectors unless the operator enables them", async () => {
+  it("refuses stdio connectors unless the operator lists the command", async () => {
+    vi.stubEnv("CONNECTORS_STDIO_COMMANDS", "");
     const refused = await call("POST", "/api/connectors", {
       headers: bearer(a.key),
-      body: { name: "local", command: "node", args: ["-e", "0"] },
+      body: { name: "local", stdioCommand: "node" },
     });
     expect(refused.status).toBe(400);
-    expect(refused.body.error.details.issues[0].path).toBe("command");
+    expect(refused.body.error.details.issues[0].path).toBe("stdioCommand");
   });
 });
 
