@@ -9,7 +9,10 @@ test.describe("sign-in callbackUrl", () => {
     test(`stays on the app for callbackUrl=${payload}`, async ({ page, account, baseURL }) => {
       const app = new URL(baseURL!).origin;
       // Were the browser sent away, this would answer instead of the network (and the fixture reports it).
-      await page.route(/evil\.example/, (route) => route.fulfill({ status: 200, body: "evil" }));
+      await page.route(
+        (url) => url.hostname.endsWith("evil.example"),
+        (route) => route.fulfill({ status: 200, body: "evil" }),
+      );
       await page.goto(`/sign-in?callbackUrl=${payload}`);
       await page.getByLabel("Email").fill(account.email);
       await page.getByLabel("Password").fill(account.password);

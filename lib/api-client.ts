@@ -116,6 +116,8 @@ export const api = {
   listMembers: () => apiFetch<{ members: Member[] }>("/api/members"),
   addMember: (body: { email: string; password: string; name?: string }) =>
     apiFetch<Member>("/api/members", { method: "POST", body }),
+  removeMember: (id: string) =>
+    apiFetch<{ message: string; id: string }>(`/api/members/${enc(id)}`, { method: "DELETE" }),
   listAudit: (params: { limit: number; offset: number; serverId?: string; action?: string; q?: string }) => {
     const search = new URLSearchParams({ limit: String(params.limit), offset: String(params.offset) });
     for (const key of ["serverId", "action", "q"] as const) {

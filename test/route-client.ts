@@ -15,6 +15,7 @@ import * as apiKeysRoute from "@/app/api/api-keys/route";
 import * as auditRoute from "@/app/api/audit/route";
 import * as jwtKeyRoute from "@/app/api/jwt-keys/[id]/route";
 import * as jwtKeysRoute from "@/app/api/jwt-keys/route";
+import * as memberRoute from "@/app/api/members/[id]/route";
 import * as membersRoute from "@/app/api/members/route";
 import * as signupRoute from "@/app/api/signup/route";
 
@@ -35,6 +36,7 @@ const routes: [RegExp, RouteModule][] = [
   [/^\/api\/jwt-keys$/, jwtKeysRoute],
   [/^\/api\/jwt-keys\/(?<id>[^/]+)$/, jwtKeyRoute],
   [/^\/api\/members$/, membersRoute],
+  [/^\/api\/members\/(?<id>[^/]+)$/, memberRoute],
   [/^\/api\/audit$/, auditRoute],
   [/^\/api\/signup$/, signupRoute],
 ];

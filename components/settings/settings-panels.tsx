@@ -21,6 +21,7 @@ import {
   useRevokeJwtKey,
 } from "@/lib/queries/settings";
 import { createApiKeySchema, createMemberSchema } from "@/lib/schemas/account";
+import { RemoveMemberButton } from "@/components/settings/remove-member-button";
 
 function SecretOnce({ label, value, onDone }: { label: string; value: string; onDone: () => void }) {
   const [copied, setCopied] = useState(false);
@@ -306,6 +307,11 @@ export function MembersPanel({ isOwner }: { isOwner: boolean }) {
               <th className={th}>Email</th>
               <th className={th}>Role</th>
               <th className={`${th} hidden sm:table-cell`}>Since</th>
+              {isOwner ? (
+                <th className={th}>
+                  <span className="sr-only">Actions</span>
+                </th>
+              ) : null}
             </tr>
           </thead>
           <tbody>
@@ -316,6 +322,9 @@ export function MembersPanel({ isOwner }: { isOwner: boolean }) {
                   <Badge>{m.role === "OWNER" ? "Owner" : "Member"}</Badge>
                 </td>
                 <td className={`${td} hidden sm:table-cell`}>{formatDateTime(m.createdAt)}</td>
+                {isOwner ? (
+                  <td className={td}>{m.role === "MEMBER" ? <RemoveMemberButton member={m} /> : null}</td>
+                ) : null}
               </tr>
             ))}
           </tbody>

@@ -60,6 +60,7 @@ import {
   createdJwtKeySchema,
   jwtKeyListSchema,
   memberListSchema,
+  removedMemberSchema,
   memberSchema,
   revokedJwtKeySchema,
   signUpResultSchema,
@@ -573,7 +574,7 @@ const connectorNotFound: ZodOpenApiResponseObject = {
   }),
 };
 
-// Creating, refreshing and deleting connectors is the account owner's (issue #12, docs/decisions/0006).
+// Creating, refreshing and deleting connectors is the account owner's (issue #12, docs/decisions/0008).
 const ownerOnlyExample: Examples = {
   ownerOnly: errorExample(
     "An end user's JWT, a member's session, or a key acting as another end user",
@@ -1102,6 +1103,41 @@ const addMemberOp: ZodOpenApiOperationObject = {
   },
 };
 
+const removeMemberOp: ZodOpenApiOperationObject = {
+  operationId: "remove-member",
+  tags: [ACCOUNT_TAG],
+  summary: "Remove member",
+  description:
+    "Removes a dashboard member of the account: their user, every session cookie of theirs (401 from the next request) and the API keys that act as them. Only the account's owner may, and the owner cannot be removed. Beyond Alloy (issue #12).",
+  security: sessionSecurity,
+  requestParams: {
+    path: z.object({
+      id: idParamsSchema.shape.id.meta({
+        description: "The member's user ID",
+        examples: ["usr_0123456789abcdef0123456789abcdef"],
+      }),
+    }),
+  },
+  responses: {
+    200: jsonResponse("Member removed", removedMemberSchema, {
+      removed: example("Removed", { message: "Member removed", id: "usr_0123456789abcdef0123456789abcdef" }),
+    }),
+    400: sessionInvalid,
+    403: sessionForbidden({
+      notOwner: errorExample(
+        "The signed-in user is a member",
+        "FORBIDDEN",
+        "Only the account owner can remove members",
+      ),
+      owner: errorExample("The id is the owner's", "FORBIDDEN", "The account owner cannot be removed"),
+    }),
+    404: jsonResponse("No such member in the account", notFoundErrorSchema, {
+      notFound: errorExample("Unknown, or of another account", "NOT_FOUND", "Member not found"),
+    }),
+    ...sessionErrors,
+  },
+};
+
 const listAuditEventsOp: ZodOpenApiOperationObject = {
   operationId: "list-audit-events",
   tags: [ACCOUNT_TAG],
@@ -1216,6 +1252,7 @@ export function createOpenApiDocument() {
         "/api/jwt-keys": { get: listJwtKeysOp, post: createJwtKeyOp },
         "/api/jwt-keys/{id}": { delete: revokeJwtKeyOp },
         "/api/members": { get: listMembersOp, post: addMemberOp },
+        "/api/members/{id}": { delete: removeMemberOp },
         "/api/audit": { get: listAuditEventsOp },
         "/api/signup": { post: signUpOp },
       },

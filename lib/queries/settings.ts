@@ -67,3 +67,11 @@ export function useAddMember() {
     onSuccess: () => queryClient.invalidateQueries({ queryKey: settingsKeys.members }),
   });
 }
+
+export function useRemoveMember() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: api.removeMember,
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: settingsKeys.members }),
+  });
+}

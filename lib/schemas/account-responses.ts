@@ -83,6 +83,10 @@ export const memberListSchema = z
   .object({ members: z.array(memberSchema).meta({ description: "Oldest first" }) })
   .meta({ id: "MemberList" });
 
+export const removedMemberSchema = z
+  .object({ message: z.literal("Member removed"), id: userIdSchema })
+  .meta({ id: "RemovedMember", description: "The member, their dashboard sessions and their API keys are gone" });
+
 export const auditEventSchema = z
   .object({
     id: z.string().meta({ examples: ["aud_0123456789abcdef0123456789abcdef"] }),
@@ -135,6 +139,7 @@ export type CreatedJwtKey = z.infer<typeof createdJwtKeySchema>;
 export type RevokedJwtKey = z.infer<typeof revokedJwtKeySchema>;
 export type Member = z.infer<typeof memberSchema>;
 export type MemberList = z.infer<typeof memberListSchema>;
+export type RemovedMember = z.infer<typeof removedMemberSchema>;
 export type AuditEvent = z.infer<typeof auditEventSchema>;
 export type AuditPage = z.infer<typeof auditPageSchema>;
 export type SignUpResult = z.infer<typeof signUpResultSchema>;

@@ -5,7 +5,7 @@ import { ApiError } from "@/server/errors";
 import { isUniqueViolation } from "@/server/db-errors";
 import { hashPassword, newId } from "@/server/secrets";
 import { signUpSchema } from "@/lib/schemas/account";
-import { type SignUpResult } from "@/lib/schemas/account-responses";
+import { type RemovedMember, type SignUpResult } from "@/lib/schemas/account-responses";
 
 export const createAccountSchema = signUpSchema;
 
@@ -76,4 +76,23 @@ export async function roleOf(userId: string): Promise<"OWNER" | "MEMBER"> {
  */
 export async function requireOwner(userId: string, message: string) {
   if ((await roleOf(userId)) !== "OWNER") throw new ApiError("FORBIDDEN", message);
+}
+
+/**
+ * Removes a member (issue #12 finding 12): the user row, so every session cookie of theirs answers 401 at
+ * once (the user is looked up on every request), and the API keys that act as them. Only the owner may,
+ * and never themselves. Servers and credentials of their end-user id stay: they belong to the account.
+ */
+export async function removeMember(accountId: string, actorUserId: string, memberId: string): Promise<RemovedMember> {
+  await requireOwner(actorUserId, "Only the account owner can remove members");
+  const notFound = () => new ApiError("NOT_FOUND", "Member not found");
+  await db().$transaction(async (tx) => {
+    const member = await tx.user.findFirst({ where: { id: memberId, accountId }, select: { role: true } });
+    if (!member) throw notFound();
+    if (member.role === "OWNER") throw new ApiError("FORBIDDEN", "The account owner cannot be removed");
+    await tx.apiKey.deleteMany({ where: { accountId, defaultUserId: memberId } });
+    const { count } = await tx.user.deleteMany({ where: { id: memberId, accountId, role: "MEMBER" } });
+    if (count === 0) throw notFound();
+  });
+  return { message: "Member removed", id: memberId };
 }

@@ -6,7 +6,7 @@ import { publicBaseUrl } from "@/server/config";
 import { db, type Tx } from "@/server/db";
 import { isUniqueViolation } from "@/server/db-errors";
 import { ApiError, serverNotFound } from "@/server/errors";
-import { type Prisma } from "@/server/generated/prisma/client";
+import { Prisma } from "@/server/generated/prisma/client";
 import type { RestrictionDimension } from "@/server/generated/prisma/enums";
 import { closeServerSessions } from "@/server/mcp/sessions";
 import { newId, randomToken, sha256 } from "@/server/secrets";
@@ -376,12 +376,13 @@ export async function deleteServer(principal: Principal, serverId: string): Prom
       where: { ...inAccount(principal, serverId), ownerUserId: principal.userId },
     });
     if (count === 0) throw serverNotFound();
-    await recordAudit(tx, principal, {
-      action: "server.deleted",
-      serverId,
-      serverName: server.name,
-      oldValues: auditValues(toJson(server)),
+    // What the server held goes with it, from its earlier audit events too: the trail keeps who, when,
+    // which id and which name (issue #12 finding 12).
+    await tx.auditEvent.updateMany({
+      where: { accountId: principal.accountId, serverId },
+      data: { oldValues: Prisma.DbNull, newValues: Prisma.DbNull },
     });
+    await recordAudit(tx, principal, { action: "server.deleted", serverId, serverName: server.name });
   });
   // After the commit, never before: a rolled-back delete must not cut anyone off. The rows are gone
   // already, so a client that reconnects gets 401/404 rather than a fresh session.

@@ -7,6 +7,7 @@
 import { randomBytes } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/server/db";
+import { addMember } from "@/server/services/accounts";
 import { createApiKey } from "@/server/services/api-keys";
 import { createJwtSigningKey } from "@/server/services/jwt-keys";
 import {
@@ -29,8 +30,8 @@ import { bearer, call } from "@/test/route-client";
 
 // ---- the routes -------------------------------------------------------------------------------------
 
-/** The ids a route may act on: an API key's id and a signing key's kid. */
-type Target = { keyId: string; kid: string };
+/** The ids a route may act on: an API key's id, a signing key's kid and a member's user id. */
+type Target = { keyId: string; kid: string; memberId: string };
 
 type Route = RestRoute<Target>;
 
@@ -55,6 +56,7 @@ const ROUTES: Route[] = [
     body: () => ({ email: `made-${unique()}@example.com`, password: "a long member password" }),
     ok: 201,
   },
+  { label: "DELETE /api/members/{id}", method: "DELETE", url: (t) => `/api/members/${t.memberId}`, ok: 200 },
   { label: "GET /api/audit", method: "GET", url: () => "/api/audit", ok: 200 },
 ];
 const READ_ROUTES = ROUTES.filter((route) => !isMutation(route.method));
@@ -72,11 +74,15 @@ async function holdingsOf(tenant: { accountId: string; userId: string; key: stri
   const keyName = `${label} Deploy Key`;
   const key = await createApiKey(tenant.accountId, { name: keyName, defaultUserId: tenant.userId });
   const { kid } = await createJwtSigningKey(tenant.accountId);
+  const member = await memberOf(tenant.accountId);
   const serverName = `${label} Audit Trail`;
   const server = await call("POST", "/api/servers", { headers: bearer(tenant.key), body: { name: serverName } });
   expect(server.status).toBe(201);
-  return { keyId: key.id, kid, keyName, serverId: server.body.serverId as string, serverName };
+  return { keyId: key.id, kid, memberId: member.id, keyName, serverId: server.body.serverId as string, serverName };
 }
+
+const memberOf = (accountId: string) =>
+  addMember(accountId, "OWNER", { email: `held-${unique()}@example.com`, password: "a long member password" });
 
 beforeAll(async () => {
   alices = await holdingsOf(c.alice, "Alice");
@@ -138,6 +144,7 @@ describe("403 FORBIDDEN", () => {
         { label: "DELETE /api/api-keys/{id}", message: "Only the account owner can revoke another user's API key" },
         { label: "POST /api/jwt-keys", message: "Only the account owner can manage JWT signing keys" },
         { label: "DELETE /api/jwt-keys/{kid}", message: "Only the account owner can manage JWT signing keys" },
+        { label: "DELETE /api/members/{id}", message: "Only the account owner can remove members" },
       ],
       (row) => `${row.label} with a member's session (the owner's key, an override key, signing keys)`,
     ),
@@ -178,6 +185,7 @@ describe("a session of another account", () => {
       [
         { route: ROUTES.find((r) => r.label === "DELETE /api/api-keys/{id}")!, message: /^API key not found/ },
         { route: ROUTES.find((r) => r.label === "DELETE /api/jwt-keys/{kid}")!, message: /^Signing key not found/ },
+        { route: ROUTES.find((r) => r.label === "DELETE /api/members/{id}")!, message: /^Member not found/ },
       ],
       (row) => `${row.route.label} of this account is 404 NOT_FOUND, byte for byte like a missing id`,
     ),
@@ -185,11 +193,13 @@ describe("a session of another account", () => {
     const missing: Target = {
       keyId: `key_${randomBytes(16).toString("hex")}`,
       kid: `kid_${randomBytes(12).toString("hex")}`,
+      memberId: `usr_${randomBytes(16).toString("hex")}`,
     };
     const theirs = await refused(route, bobSession(), { status: 404, code: "NOT_FOUND", message });
     const none = await refused(route, bobSession(), { status: 404, code: "NOT_FOUND", message }, missing);
     expectSameRefusal(theirs, none);
     expect(await db().apiKey.findUniqueOrThrow({ where: { id: alices.keyId } })).toMatchObject({ revokedAt: null });
+    expect(await db().user.count({ where: { id: alices.memberId } })).toBe(1);
     expect(await db().jwtSigningKey.findUniqueOrThrow({ where: { kid: alices.kid } })).toMatchObject({
       revokedAt: null,
     });
@@ -229,6 +239,7 @@ describe("working credentials", () => {
         ? {
             keyId: (await createApiKey(c.alice.accountId, { defaultUserId: c.alice.userId })).id,
             kid: (await createJwtSigningKey(c.alice.accountId)).kid,
+            memberId: (await memberOf(c.alice.accountId)).id,
           }
         : alices;
     const res = await sendRoute(route, target, await headers());
@@ -275,6 +286,10 @@ describe("working credentials", () => {
           ...account,
           role: "MEMBER",
         });
+        break;
+      case "DELETE /api/members/{id}":
+        expect(res.body).toEqual({ message: "Member removed", id: target.memberId });
+        expect(await db().user.count({ where: { id: target.memberId } })).toBe(0);
         break;
       case "GET /api/audit":
         expect(res.body.count).toBe(await db().auditEvent.count({ where: account }));
