@@ -31,6 +31,7 @@ const operations = [
   ["put", "/api/servers/{serverId}", "update-server", SERVERS, [200, 400, 401, 403, 404, 409, 413, 429, 500]],
   ["delete", "/api/servers/{serverId}", "delete-server", SERVERS, [200, 400, 401, 403, 404, 429, 500]],
   ["post", "/api/servers/{serverId}/token", "rotate-server-token", SERVERS, [200, 400, 401, 403, 404, 413, 429, 500]],
+  ["delete", "/api/servers/{serverId}/token", "revoke-server-tokens", SERVERS, [200, 400, 401, 403, 404, 429, 500]],
   ["post", "/api/connectors", "create-connector", CONNECTORS, [201, 400, 401, 403, 413, 429, 500]],
   ["get", "/api/connectors", "list-connectors", CONNECTORS, [200, 400, 401, 403, 429, 500]],
   ["get", CONNECTOR, "get-connector", CONNECTORS, [200, 400, 401, 403, 404, 429, 500]],
@@ -58,6 +59,7 @@ const dashboardOperations = [
   ["delete", "/api/jwt-keys/{id}", "revoke-jwt-key", [200, 400, 401, 403, 404, 429, 500]],
   ["get", "/api/members", "list-members", [200, 400, 401, 403, 429, 500]],
   ["post", "/api/members", "add-member", [201, 400, 401, 403, 409, 413, 429, 500]],
+  ["delete", "/api/members/{id}", "remove-member", [200, 400, 401, 403, 404, 429, 500]],
   ["get", "/api/audit", "list-audit-events", [200, 400, 401, 403, 429, 500]],
   ["post", "/api/signup", "sign-up", [201, 400, 403, 409, 413, 429, 500]],
 ] as const;
