@@ -1,8 +1,7 @@
 // The one place the new MCP tests register connectors, so that a change to how connectors are created
 // (who may create them, where stdio commands come from) is adapted here alone.
 export type ConnectorSpec =
-  | { name: string; url: string; credentialHeader?: string }
-  | { name: string; command: string; args: string[]; env?: Record<string, string> };
+  { name: string; url: string; credentialHeader?: string } | { name: string; stdioCommand: string };
 
 type Send = (method: string, path: string, body: unknown) => Promise<{ status: number; body: any }>;
 

@@ -97,18 +97,20 @@ beforeAll(async () => {
   await closeDb();
   everything = await startEverything();
   fixture = await startFixture();
-  app = await startApp({ CONNECTORS_ALLOW_STDIO: "true", CONNECTOR_TIMEOUT_MS: "3000" });
+  const stdioCommands = {
+    memory: {
+      command: process.execPath,
+      args: [path.join(root, "node_modules/@modelcontextprotocol/server-memory/dist/index.js")],
+      env: { MEMORY_FILE_PATH: memoryFile },
+    },
+  };
+  app = await startApp({ CONNECTORS_STDIO_COMMANDS: JSON.stringify(stdioCommands), CONNECTOR_TIMEOUT_MS: "3000" });
   base = app.baseUrl;
 
   const e = await rest("POST", "/api/connectors", { name: "everything", url: everything.url });
   expect(e.status).toBe(201);
   everythingId = e.body.connectorId;
-  const m = await rest("POST", "/api/connectors", {
-    name: "memory",
-    command: process.execPath,
-    args: [path.join(root, "node_modules/@modelcontextprotocol/server-memory/dist/index.js")],
-    env: { MEMORY_FILE_PATH: memoryFile },
-  });
+  const m = await rest("POST", "/api/connectors", { name: "memory", stdioCommand: "memory" });
   expect(m.status).toBe(201);
   memoryId = m.body.connectorId;
   const f = await rest("POST", "/api/connectors", {
