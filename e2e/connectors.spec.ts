@@ -198,7 +198,8 @@ test("refresh shows the upstream's new tools, then its failure, keeping the cach
     await refresh.click();
     await expect(page.getByRole("status").filter({ hasText: /“Changing” refreshed: discovery failed/ })).toBeVisible();
     await expect(row.getByText("Error")).toBeVisible();
-    await expect(row).toContainText("the connector failed");
+    // A fixed message, never the upstream's own text (SECURITY.md): the closed port refuses the connection.
+    await expect(row).toContainText("the connector could not be reached");
     // A failing upstream keeps the last good cache.
     await expect(row.getByTestId("action-count")).toHaveText("3 actions");
 
