@@ -5,11 +5,18 @@ test("pagination, search and sort over 10,000 seeded servers", async ({ signedIn
   test.setTimeout(120_000);
   await seed.seedServers(account.userId, 10_000, "Fleet");
 
-  const started = Date.now();
+  // The server's answer is what must stay fast: timed from the request to the end of its answer, so that
+  // the other Playwright worker's load on the browser and the CPU does not count against the list.
+  const listAnswer = page.waitForResponse(
+    (response) => new URL(response.url()).pathname === "/api/servers" && response.request().method() === "GET",
+  );
   await page.goto("/servers");
+  const answer = await listAnswer;
+  await answer.finished();
+  const timing = answer.request().timing();
+  expect(timing.responseEnd - timing.requestStart, "GET /api/servers, first page of 10,000").toBeLessThan(2_000);
   const summary = page.getByTestId("pagination-summary");
   await expect(summary).toHaveText("1–20 of 10,000");
-  expect(Date.now() - started, "first page of 10,000 servers").toBeLessThan(5_000);
   const rows = page.getByRole("table", { name: "Servers" }).locator("tbody tr");
   await expect(rows).toHaveCount(20);
   // Newest first: the last seeded comes first.
