@@ -29,5 +29,8 @@ test.describe("sign-in callbackUrl", () => {
     await page.getByLabel("Password").fill(account.password);
     await page.getByRole("button", { name: "Sign in" }).click();
     await expect(page).toHaveURL(`${new URL(baseURL!).origin}/settings`);
+    // End on a loaded page: the teardown deletes the account, and a request still in flight would get 401.
+    await expect(page.getByRole("heading", { name: "Settings" })).toBeVisible();
+    await page.waitForLoadState("networkidle");
   });
 });
